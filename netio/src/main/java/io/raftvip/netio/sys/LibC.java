@@ -81,6 +81,21 @@ public final class LibC {
 
   public static native Pointer strerror(int errnum);
 
+  /** Interface index by name on a socket: resolved in the socket's netns, not the thread's. */
+  public static final long SIOCGIFINDEX = 0x8933;
+
+  /** Hardware address by name on a socket ({@code ifr_hwaddr}: u16 family + 14 data bytes). */
+  public static final long SIOCGIFHWADDR = 0x8927;
+
+  /** {@code struct ifreq}: 16-byte name + 24-byte union. */
+  public static final int IFREQ_SIZE = 40;
+
+  /**
+   * {@code ioctl(fd, request, struct *)}. Variadic in C; passing one pointer through direct mapping
+   * is ABI-safe on the 64-bit Linux targets (no floating-point arguments).
+   */
+  public static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
   /** The C library's text for an errno, e.g. "File exists" for 17. */
   public static String errorText(int errno) {
     Pointer p = strerror(errno);
