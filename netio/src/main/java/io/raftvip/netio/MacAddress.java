@@ -1,82 +1,128 @@
 package io.raftvip.netio;
 
-import java.util.Arrays;
-
-/** An immutable 6-byte Ethernet MAC address, printed as {@code 00:00:5e:00:01:07}. */
+/**
+ * An immutable 6-byte Ethernet MAC address, printed as {@code 00:00:5e:00:01:07}. The one MAC type
+ * of netio: rtnetlink (links, neighbours, macvlans) and the frame codecs in {@code announce.frames}
+ * share it.
+ *
+ * <p>Held in the low 48 bits of a long, so equality and hashing are those of a value, copies are
+ * free and the frame encoders write it without allocating.
+ */
 public final class MacAddress {
   public static final int BYTES = 6;
 
-  private final byte[] bytes;
+  /** ff:ff:ff:ff:ff:ff. */
+  public static final MacAddress BROADCAST = new MacAddress(0xffff_ffff_ffffL);
 
-  private MacAddress(byte[] bytes) {
-    this.bytes = bytes;
+  /** 00:00:00:00:00:00, the "unknown" hardware address in ARP probes and announcements. */
+  public static final MacAddress ZERO = new MacAddress(0L);
+
+  /** 33:33:00:00:00:01, the Ethernet group of ff02::1 (RFC 2464 section 7). */
+  public static final MacAddress IPV6_ALL_NODES = new MacAddress(0x3333_0000_0001L);
+
+  /** Most significant octet first, in bits 47..0; bits 63..48 are zero. */
+  private final long bits;
+
+  private MacAddress(long bits) {
+    this.bits = bits;
   }
 
-  /** The address in {@code bytes}, which must hold exactly 6 bytes; copied. */
+  /** The address whose octets are bits 47..0 of {@code bits}, most significant first. */
+  public static MacAddress ofBits(long bits) {
+    if ((bits >>> 48) != 0) {
+      throw new IllegalArgumentException(
+          "a MAC address has 48 bits, got 0x" + Long.toHexString(bits));
+    }
+    return new MacAddress(bits);
+  }
+
+  /** The address in {@code bytes}, which must hold exactly 6 bytes. */
   public static MacAddress of(byte[] bytes) {
     if (bytes.length != BYTES) {
       throw new IllegalArgumentException("a MAC address has 6 bytes, got " + bytes.length);
     }
-    return new MacAddress(bytes.clone());
+    return of(bytes, 0);
+  }
+
+  /** The address in {@code bytes[offset..offset+5]}, e.g. a field of a received frame. */
+  public static MacAddress of(byte[] bytes, int offset) {
+    if (offset < 0 || bytes.length - offset < BYTES) {
+      throw new IllegalArgumentException(
+          "need 6 bytes at offset " + offset + " of a " + bytes.length + "-byte array");
+    }
+    long v = 0;
+    for (int i = 0; i < BYTES; i++) {
+      v = (v << 8) | (bytes[offset + i] & 0xff);
+    }
+    return new MacAddress(v);
   }
 
   /** Parses {@code aa:bb:cc:dd:ee:ff} (hex, case-insensitive, ':' or '-' separators). */
   public static MacAddress parse(String text) {
     String[] parts = text.split("[:-]", -1);
     if (parts.length != BYTES) {
-      throw new IllegalArgumentException("not a MAC address: '" + text + "'");
+      throw new IllegalArgumentException("not a MAC address (need 6 octets): '" + text + "'");
     }
-    byte[] b = new byte[BYTES];
-    for (int i = 0; i < BYTES; i++) {
-      if (parts[i].length() != 2) {
-        throw new IllegalArgumentException("not a MAC address: '" + text + "'");
+    long v = 0;
+    for (String p : parts) {
+      // Character.digit rather than Integer.parseInt, which would also accept a sign ("+f").
+      int high = p.length() == 2 ? Character.digit(p.charAt(0), 16) : -1;
+      int low = p.length() == 2 ? Character.digit(p.charAt(1), 16) : -1;
+      if (high < 0 || low < 0) {
+        throw new IllegalArgumentException("not a MAC address (bad octet): '" + text + "'");
       }
-      try {
-        b[i] = (byte) Integer.parseInt(parts[i], 16);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a MAC address: '" + text + "'", e);
-      }
+      v = (v << 8) | (high << 4) | low;
     }
-    return new MacAddress(b);
+    return new MacAddress(v);
   }
 
+  /** A fresh 6-byte copy. */
   public byte[] bytes() {
-    return bytes.clone();
+    byte[] b = new byte[BYTES];
+    writeTo(b, 0);
+    return b;
+  }
+
+  /** Writes the 6 octets at {@code buf[offset..offset+5]}. */
+  public void writeTo(byte[] buf, int offset) {
+    for (int i = BYTES - 1; i >= 0; i--) {
+      buf[offset + i] = (byte) (bits >>> (8 * (BYTES - 1 - i)));
+    }
+  }
+
+  /** The address in bits 47..0, most significant octet first. */
+  public long bits() {
+    return bits;
   }
 
   /** True for a multicast/broadcast address (I/G bit set), which no interface may use. */
   public boolean isMulticast() {
-    return (bytes[0] & 0x01) != 0;
+    return ((bits >>> 40) & 1) != 0;
   }
 
   public boolean isZero() {
-    for (byte x : bytes) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
+    return bits == 0;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MacAddress m && Arrays.equals(bytes, m.bytes);
+    return o instanceof MacAddress m && bits == m.bits;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return Long.hashCode(bits);
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(17);
-    for (int i = 0; i < BYTES; i++) {
+    for (int i = BYTES - 1; i >= 0; i--) {
+      int octet = (int) (bits >>> (8 * i)) & 0xff;
+      sb.append(Character.forDigit(octet >> 4, 16)).append(Character.forDigit(octet & 0xf, 16));
       if (i > 0) {
         sb.append(':');
       }
-      sb.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16));
-      sb.append(Character.forDigit(bytes[i] & 0xf, 16));
     }
     return sb.toString();
   }

@@ -32,6 +32,45 @@ class MacAddressTest {
   }
 
   @Test
+  void constantsBytesAndOffsets() {
+    MacAddress m = MacAddress.parse("02:00:00:00:00:0B");
+    assertThat(m.bytes()).containsExactly(2, 0, 0, 0, 0, 11);
+    assertThat(m.bits()).isEqualTo(0x0200_0000_000bL);
+    assertThat(MacAddress.ofBits(m.bits())).isEqualTo(m);
+    assertThat(MacAddress.parse("33-33-00-00-00-01")).isEqualTo(MacAddress.IPV6_ALL_NODES);
+    assertThat(MacAddress.BROADCAST).hasToString("ff:ff:ff:ff:ff:ff");
+    assertThat(MacAddress.IPV6_ALL_NODES.isMulticast()).isTrue();
+    assertThat(MacAddress.ZERO.isZero()).isTrue();
+    assertThat(m.isMulticast()).isFalse();
+    assertThat(m.isZero()).isFalse();
+
+    byte[] frame = new byte[10];
+    m.writeTo(frame, 3);
+    assertThat(frame).containsExactly(0, 0, 0, 2, 0, 0, 0, 0, 11, 0);
+    assertThat(MacAddress.of(frame, 3)).isEqualTo(m);
+  }
+
+  @Test
+  void rejectsMalformedInputNamingIt() {
+    assertThatThrownBy(() -> MacAddress.parse("02:00:00:00:00"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("02:00:00:00:00");
+    assertThatThrownBy(() -> MacAddress.parse("02:00:00:00:00:+f"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MacAddress.parse("02:00:00:00:00:1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MacAddress.of(new byte[5]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 5");
+    assertThatThrownBy(() -> MacAddress.of(new byte[8], 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("offset 3 of a 8-byte array");
+    assertThatThrownBy(() -> MacAddress.ofBits(1L << 48))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("48 bits");
+  }
+
+  @Test
   void bytesAreDefensiveCopies() {
     byte[] raw = {2, 0, 0, 0, 0, 1};
     MacAddress m = MacAddress.of(raw);

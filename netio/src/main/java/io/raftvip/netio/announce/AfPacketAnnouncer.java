@@ -1,10 +1,10 @@
 package io.raftvip.netio.announce;
 
 import com.sun.jna.LastErrorException;
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.NetioException;
 import io.raftvip.netio.NoSuchInterface;
 import io.raftvip.netio.announce.frames.ArpFrame;
-import io.raftvip.netio.announce.frames.MacAddress;
 import io.raftvip.netio.announce.frames.NeighborAdvertisementFrame;
 import java.net.Inet4Address;
 import java.net.Inet6Address;

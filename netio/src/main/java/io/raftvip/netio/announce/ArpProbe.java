@@ -1,6 +1,6 @@
 package io.raftvip.netio.announce;
 
-import io.raftvip.netio.announce.frames.MacAddress;
+import io.raftvip.netio.MacAddress;
 import java.net.Inet4Address;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.raftvip.netio.announce;
 
 import com.sun.jna.LastErrorException;
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.NoSuchInterface;
-import io.raftvip.netio.announce.frames.MacAddress;
 import io.raftvip.netio.sys.LibC;
 import java.nio.charset.StandardCharsets;
 

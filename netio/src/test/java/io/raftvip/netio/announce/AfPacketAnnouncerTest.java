@@ -3,9 +3,9 @@ package io.raftvip.netio.announce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.NoSuchInterface;
 import io.raftvip.netio.announce.frames.ArpFrame;
-import io.raftvip.netio.announce.frames.MacAddress;
 import io.raftvip.netio.announce.frames.NeighborAdvertisementFrame;
 import io.raftvip.testlan.Capture;
 import io.raftvip.testlan.Frame;

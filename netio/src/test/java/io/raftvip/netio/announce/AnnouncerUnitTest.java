@@ -3,8 +3,8 @@ package io.raftvip.netio.announce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.announce.frames.ArpFrame;
-import io.raftvip.netio.announce.frames.MacAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.HexFormat;

@@ -1,8 +1,8 @@
 package io.raftvip.netio.fence;
 
 import com.sun.jna.LastErrorException;
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.announce.frames.ArpFrame;
-import io.raftvip.netio.announce.frames.MacAddress;
 import io.raftvip.netio.sys.LibC;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;

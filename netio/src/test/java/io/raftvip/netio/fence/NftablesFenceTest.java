@@ -3,13 +3,13 @@ package io.raftvip.netio.fence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftvip.netio.MacAddress;
 import io.raftvip.netio.NoSuchInterface;
 import io.raftvip.netio.announce.AfPacketAnnouncer;
 import io.raftvip.netio.announce.Announcement;
 import io.raftvip.netio.announce.AnnouncementBlocked;
 import io.raftvip.netio.announce.AnnouncerListener;
 import io.raftvip.netio.announce.frames.ArpFrame;
-import io.raftvip.netio.announce.frames.MacAddress;
 import io.raftvip.netio.announce.frames.NeighborAdvertisementFrame;
 import io.raftvip.testlan.Capture;
 import io.raftvip.testlan.Frame;

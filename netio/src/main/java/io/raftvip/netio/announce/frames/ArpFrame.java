@@ -1,5 +1,6 @@
 package io.raftvip.netio.announce.frames;
 
+import io.raftvip.netio.MacAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

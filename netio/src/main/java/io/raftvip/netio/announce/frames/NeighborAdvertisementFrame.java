@@ -1,5 +1,6 @@
 package io.raftvip.netio.announce.frames;
 
+import io.raftvip.netio.MacAddress;
 import java.net.Inet6Address;
 import java.net.UnknownHostException;
 import java.util.Arrays;

@@ -3,6 +3,7 @@ package io.raftvip.netio.announce.frames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.raftvip.netio.MacAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.HexFormat;

@@ -2,6 +2,7 @@ package io.raftvip.netio.announce.frames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.raftvip.netio.MacAddress;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -72,7 +73,7 @@ class NeighborAdvertisementFrameTest {
   @Test
   void checksumAgreesWithAnIndependentComputationForManyAddresses() {
     for (int i = 1; i < 300; i += 7) {
-      MacAddress mac = new MacAddress(0x0200_0000_0000L + i * 0x0101L);
+      MacAddress mac = MacAddress.ofBits(0x0200_0000_0000L + i * 0x0101L);
       Inet6Address vip = v6("2001:db8::" + Integer.toHexString(i * 131));
       byte[] b = NeighborAdvertisementFrame.unsolicited(mac, vip, i % 2 == 0).encode();
       int checksum = ((b[56] & 0xff) << 8) | (b[57] & 0xff);
