@@ -2,6 +2,7 @@ package io.raftvip.cli;
 
 import io.raftvip.cli.config.Host;
 import io.raftvip.cli.config.LocalHost;
+import io.raftvip.cli.demo.DemoCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -20,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * unless they ask with {@code --verbose}.
  *
  * <p>Only commands that work are registered; {@code agent} and the admin commands join the tree
- * here when they exist.
+ * here when they exist. {@code demo} runs the data-plane failover demo ({@code cli.demo}).
  */
 public final class Main {
 
@@ -60,12 +61,22 @@ public final class Main {
    * configs against. Set the output streams before executing.
    */
   public static CommandLine newCommandLine(Host host) {
+    return newCommandLine(host, new DemoCommand());
+  }
+
+  /**
+   * Like {@link #newCommandLine(Host)} with the given {@code demo} command (tests inject its
+   * privilege check).
+   */
+  public static CommandLine newCommandLine(Host host, DemoCommand demo) {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(demo, "demo");
     CommandLine config =
         new CommandLine(new ConfigCommand()).addSubcommand(new ConfigCheckCommand(host));
     CommandLine root =
         new CommandLine(new RaftvipCommand())
             .addSubcommand(config)
+            .addSubcommand(demo)
             .addSubcommand(new CompletionCommand())
             .addSubcommand(new CommandLine.HelpCommand());
     root.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");

@@ -234,6 +234,20 @@ public final class Host {
    * TestLan#close()} kills it (and its descendants) if it still runs.
    */
   public Process start(List<String> command, Path log) {
+    return start(command, log, false);
+  }
+
+  /**
+   * Like {@link #start(List, Path)}, but the command's standard input and output are pipes to this
+   * JVM ({@link Process#getOutputStream()}, {@link Process#getInputStream()}), for a line protocol
+   * with it; only its standard error goes to {@code log}. The caller must keep reading the output
+   * (a full pipe blocks the child) and close the streams when done.
+   */
+  public Process startPiped(List<String> command, Path log) {
+    return start(command, log, true);
+  }
+
+  private Process start(List<String> command, Path log, boolean piped) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("command must not be empty");
     }
@@ -243,12 +257,19 @@ public final class Host {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Process process =
-          new ProcessBuilder(inNamespace(command))
-              .redirectInput(DEV_NULL)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+      ProcessBuilder builder = new ProcessBuilder(inNamespace(command));
+      if (piped) {
+        builder
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .redirectOutput(ProcessBuilder.Redirect.PIPE)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      } else {
+        builder
+            .redirectInput(DEV_NULL)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      }
+      Process process = builder.start();
       lan.track(process);
       awaitExec(process, command.get(0));
       return process;
@@ -304,6 +325,18 @@ public final class Host {
    * placed before the main class.
    */
   public Process startJava(Class<?> main, List<String> jvmArgs, List<String> args, Path log) {
+    return start(javaCommand(main, jvmArgs, args), log, false);
+  }
+
+  /**
+   * Like {@link #startJava(Class, List, List, Path)} with the child's standard input and output as
+   * pipes to this JVM; see {@link #startPiped(List, Path)}. Standard error goes to {@code log}.
+   */
+  public Process startJavaPiped(Class<?> main, List<String> jvmArgs, List<String> args, Path log) {
+    return start(javaCommand(main, jvmArgs, args), log, true);
+  }
+
+  private static List<String> javaCommand(Class<?> main, List<String> jvmArgs, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmArgs);
@@ -311,7 +344,7 @@ public final class Host {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(args);
-    return start(command, log);
+    return command;
   }
 
   /**

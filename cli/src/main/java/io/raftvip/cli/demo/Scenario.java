@@ -1,0 +1,60 @@
+package io.raftvip.cli.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The faults the demo injects, in the order it runs them. */
+enum Scenario {
+  KILL("kill", "SIGKILL the agent holding the VIP"),
+  STOP("stop", "SIGSTOP the holder's agent, SIGCONT it later"),
+  PARTITION("partition", "cut the holder off from the leader and the other nodes"),
+  MOVE("move", "planned move: the holder releases, the target takes over at once");
+
+  private final String id;
+  private final String title;
+
+  Scenario(String id, String title) {
+    this.id = id;
+    this.title = title;
+  }
+
+  String id() {
+    return id;
+  }
+
+  String title() {
+    return title;
+  }
+
+  /** Parses "kill,stop" or "all"; keeps the demo's order whatever the order given. */
+  static List<Scenario> parseList(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("all")) {
+      return List.of(values());
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (String part : t.split(",")) {
+      Scenario found = null;
+      for (Scenario s : values()) {
+        if (s.id.equals(part.strip())) {
+          found = s;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException(
+            "unknown scenario '"
+                + part.strip()
+                + "'; choose from kill, stop, partition, move, all");
+      }
+      if (!chosen.contains(found)) {
+        chosen.add(found);
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw new IllegalArgumentException("no scenario given");
+    }
+    chosen.sort(null);
+    return List.copyOf(chosen);
+  }
+}

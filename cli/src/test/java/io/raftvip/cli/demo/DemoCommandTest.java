@@ -1,0 +1,93 @@
+package io.raftvip.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftvip.cli.Main;
+import io.raftvip.cli.config.FakeHost;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code raftvip demo} as a user without root sees it, and its options. No namespaces. */
+class DemoCommandTest {
+  static final FakeHost HOST = FakeHost.of(List.of("lo", "eth0"), "127.0.0.1");
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(boolean privileged, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.newCommandLine(HOST, new DemoCommand(() -> privileged));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void withoutPrivilegesItSaysSoAndExits2() {
+    Run r = run(false, "demo");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("needs root or CAP_NET_ADMIN+CAP_NET_RAW\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void theNonRootCheckComesBeforeAnythingElse() {
+    Run r = run(false, "demo", "--scenarios", "kill", "--lease-ms", "300");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo(DemoCommand.NEEDS_ROOT + "\n");
+  }
+
+  @Test
+  void helpDocumentsTheOptionsAndWhatTheDemoIs() {
+    Run r = run(false, "demo", "--help");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains("--scenarios=LIST")
+        .contains("--lease-ms=MS")
+        .contains("--out=DIR")
+        .contains("real kernel fence, real G-ARP, real lease protocol; the leader is this driver")
+        .contains("needs root or CAP_NET_ADMIN+CAP_NET_RAW");
+    assertThat(run(false, "--help").out()).contains("  demo");
+  }
+
+  @Test
+  void badOptionsAreUsageErrorsBeforeAnyNamespaceIsBuilt() {
+    Run scenario = run(true, "demo", "--scenarios", "kill,reboot");
+    assertThat(scenario.exitCode()).isEqualTo(2);
+    assertThat(scenario.err()).contains("unknown scenario 'reboot'");
+
+    Run lease = run(true, "demo", "--lease-ms", "5");
+    assertThat(lease.exitCode()).isEqualTo(2);
+    assertThat(lease.err()).contains("lease must be 40..10000 ms, was 5");
+  }
+
+  @Test
+  void scenariosRunInTheDemosOrder() {
+    assertThat(Scenario.parseList("move,kill")).containsExactly(Scenario.KILL, Scenario.MOVE);
+    assertThat(Scenario.parseList("all")).hasSize(4);
+  }
+
+  @Test
+  void privilegesComeFromTheUidOrTheEffectiveCapabilities() {
+    assertThat(DemoCommand.Privileges.fromStatus(List.of("Uid:\t0\t0\t0\t0", "CapEff:\t0")))
+        .isTrue();
+    // CAP_NET_ADMIN (12) and CAP_NET_RAW (13)
+    assertThat(
+            DemoCommand.Privileges.fromStatus(
+                List.of("Uid:\t1000\t1000\t1000\t1000", "CapEff:\t0000000000003000")))
+        .isTrue();
+    assertThat(
+            DemoCommand.Privileges.fromStatus(
+                List.of("Uid:\t1000\t1000\t1000\t1000", "CapEff:\t0000000000001000")))
+        .isFalse();
+    assertThat(DemoCommand.Privileges.fromStatus(List.of("Uid:\t1000\t1000\t1000\t1000")))
+        .isFalse();
+  }
+}
