@@ -206,7 +206,9 @@ final class NftCommands {
 
   /**
    * One atomic batch: refresh every granted lease to its timeout and delete the lease of every
-   * closed VIP. Empty string when the plan is empty.
+   * closed VIP. Empty string when the plan is empty. The fence writes this batch as raw netlink
+   * ({@link NftElementBatch}, message for message the same); the text is what its errors show and
+   * what release and the benchmarks run through nft.
    */
   String apply(LeasePlan plan) {
     StringBuilder sb = new StringBuilder(512);

@@ -38,14 +38,18 @@
  *
  * <h2>Threads</h2>
  *
- * {@link io.raftvip.netio.fence.NftablesFence} runs every libnftables call on its one thread
- * ({@code raftvip-fence}), created by {@code open()} in the caller's namespace; its public methods
- * are thread-safe and block for at most the command timeout. A renewal batch costs ~0.3-0.6 ms
- * through libnftables (measured; forking {@code nft} costs several ms). The kernel counts a timeout
- * from its commit, so a renewal that took longer than 2 ms from its clock read to the commit (cold
- * code, GC pause) is written again with the shorter remainder: without that, the first renewal of a
- * fresh JVM ended its lease ~36 ms late (measured). Never call the fence from a Ratis callback; the
- * coordinator's effect executor does.
+ * {@link io.raftvip.netio.fence.NftablesFence} runs every libnftables call and every lease batch on
+ * its one thread ({@code raftvip-fence}), created by {@code open()} in the caller's namespace,
+ * where it also opens its libnftables context and its NETLINK_NETFILTER socket; its public methods
+ * are thread-safe and block for at most the command timeout. The ruleset is created, changed and
+ * listed through libnftables (nft text); renewals and closes write only lease elements, as raw
+ * nf_tables netlink batches ({@link io.raftvip.netio.fence.NftElementBatch}): ~0.06 ms for one VIP
+ * against ~0.3-0.45 ms through libnftables, whose text parsing dominated (measured; forking {@code
+ * nft} costs several ms; docs/benchmarks.md). The kernel counts a timeout from its commit, so a
+ * renewal that took longer than 2 ms from its clock read to the commit (cold code, GC pause) is
+ * written again with the shorter remainder: without that, the first renewal of a fresh JVM ended
+ * its lease ~36 ms late (measured). Never call the fence from a Ratis callback; the coordinator's
+ * effect executor does.
  *
  * <h2>Kernel versions</h2>
  *

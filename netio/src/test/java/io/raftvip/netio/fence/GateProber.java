@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test prober on the client: every {@code periodMs} it broadcasts an ARP who-has for the VIP and
- * sends a UDP datagram to VIP:port, and records every ARP reply whose sender IP is the VIP and
- * every UDP echo from it.
+ * Test prober on the client (shared with benchmarks/ through the netio test-jar): every {@code
+ * periodMs} it broadcasts an ARP who-has for the VIP and sends a UDP datagram to VIP:port, and
+ * records every ARP reply whose sender IP is the VIP and every UDP echo from it.
  *
  * <p>Answer times are the kernel's receive timestamps ({@code SIOCGSTAMPNS}, CLOCK_REALTIME),
  * converted to System.nanoTime (CLOCK_MONOTONIC, shared by every process on the host) with an
@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * answer look late. Its sockets are opened in the client's namespace ({@link #open} must run inside
  * {@code client.inNetns}); its two threads run for at most {@code maxRunMs}.
  */
-final class GateProber implements AutoCloseable {
-  static final int UDP_PORT = 7007;
+public final class GateProber implements AutoCloseable {
+  public static final int UDP_PORT = 7007;
 
   private static final long SIOCGSTAMPNS = 0x8907;
   private static final int ETH_P_ARP = 0x0806;
@@ -56,7 +56,8 @@ final class GateProber implements AutoCloseable {
   }
 
   /** Opens the sockets; call inside the client's namespace. */
-  static GateProber open(String ifname, MacAddress mac, Inet4Address clientIp, Inet4Address vip) {
+  public static GateProber open(
+      String ifname, MacAddress mac, Inet4Address clientIp, Inet4Address vip) {
     int ifindex = LibC.if_nametoindex(ifname);
     int arp = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
     LibC.bind(arp, sockaddrLl(ETH_P_ARP, ifindex), 20);
@@ -128,7 +129,7 @@ final class GateProber implements AutoCloseable {
     return a;
   }
 
-  void start(long periodMs, long maxRunMs) {
+  public void start(long periodMs, long maxRunMs) {
     long endAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxRunMs);
     long periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMs);
     byte[] whoHas =
@@ -242,7 +243,7 @@ final class GateProber implements AutoCloseable {
   }
 
   /** Stops the threads and returns the answer timestamps. */
-  Answers stop() throws InterruptedException {
+  public Answers stop() throws InterruptedException {
     stop = true;
     arpThread.join(2_000);
     udpThread.join(2_000);
@@ -266,17 +267,17 @@ final class GateProber implements AutoCloseable {
   }
 
   /** Answer timestamps (nanoTime) per kind. */
-  record Answers(List<Long> arp, List<Long> udp) {
-    long countIn(List<Long> list, long fromNanos, long toNanos) {
+  public record Answers(List<Long> arp, List<Long> udp) {
+    public long countIn(List<Long> list, long fromNanos, long toNanos) {
       return list.stream().filter(t -> t - fromNanos >= 0 && t - toNanos < 0).count();
     }
 
-    Optional<Long> last(List<Long> list) {
+    public Optional<Long> last(List<Long> list) {
       return list.stream().reduce((x, y) -> y - x > 0 ? y : x);
     }
 
     /** Largest gap between consecutive answers inside [from, to). */
-    long maxGapNanos(List<Long> list, long fromNanos, long toNanos) {
+    public long maxGapNanos(List<Long> list, long fromNanos, long toNanos) {
       long prev = fromNanos;
       long max = 0;
       for (long t : list) {

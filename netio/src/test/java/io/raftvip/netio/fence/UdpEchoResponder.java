@@ -9,13 +9,15 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test UDP echo bound to VIP:port on a node. Open inside the node's namespace (after the VIP is
- * configured); the echo thread runs at most {@code maxRunMs}.
+ * UDP echo (netio tests; benchmarks/ use it through the netio test-jar) bound to VIP:port on a
+ * node. Open inside the node's namespace (after the VIP is configured); the echo thread runs at
+ * most {@code maxRunMs}.
  */
-final class UdpEchoResponder implements AutoCloseable {
+public final class UdpEchoResponder implements AutoCloseable {
   private final DatagramSocket socket;
   private final Thread thread;
   private volatile boolean stop;
+  private volatile long echoed;
 
   private UdpEchoResponder(DatagramSocket socket, long maxRunMs) {
     this.socket = socket;
@@ -24,7 +26,7 @@ final class UdpEchoResponder implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  static UdpEchoResponder open(InetAddress vip, int port, long maxRunMs) throws IOException {
+  public static UdpEchoResponder open(InetAddress vip, int port, long maxRunMs) throws IOException {
     DatagramSocket s = new DatagramSocket(new InetSocketAddress(vip, port));
     s.setSoTimeout(50);
     UdpEchoResponder r = new UdpEchoResponder(s, maxRunMs);
@@ -39,6 +41,7 @@ final class UdpEchoResponder implements AutoCloseable {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
         socket.send(new DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
+        echoed++; // only this thread writes
       } catch (SocketTimeoutException e) {
         // check stop
       } catch (IOException e) {
@@ -50,10 +53,20 @@ final class UdpEchoResponder implements AutoCloseable {
     }
   }
 
+  /** Datagrams echoed so far (the fence drops some of the replies on output). */
+  public long echoed() {
+    return echoed;
+  }
+
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop = true;
-    thread.join(1_000);
-    socket.close();
+    try {
+      thread.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      socket.close();
+    }
   }
 }
