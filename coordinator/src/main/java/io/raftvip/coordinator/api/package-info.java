@@ -1,0 +1,13 @@
+/**
+ * The embedding API: {@link io.raftvip.coordinator.api.RaftVipNode}, one raftvip member in a host
+ * application, built with every collaborator explicit (members, storage, group, timing, data
+ * plane), with typed {@link io.raftvip.coordinator.api.RaftVipNode.VipEvent}s.
+ *
+ * <p>Owns nothing but the node it starts: the Raft server, the lease service and the reconciler
+ * (through {@code LeaseNode}). The data plane belongs to the caller, who closes it after the node.
+ *
+ * <p>Thread rules: builder and {@code close()} on any thread; {@link
+ * io.raftvip.coordinator.api.RaftVipNode.Listener} is called on the reconciler thread and must
+ * return quickly.
+ */
+package io.raftvip.coordinator.api;

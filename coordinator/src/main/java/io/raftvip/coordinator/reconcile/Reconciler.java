@@ -1,0 +1,451 @@
+package io.raftvip.coordinator.reconcile;
+
+import io.raftvip.coordinator.core.VipName;
+import io.raftvip.coordinator.core.VipSpec;
+import io.raftvip.coordinator.core.lease.OwnerEffect;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries {@link OwnerEffect}s out through a {@link DataPlane}, in submission order, on its own
+ * thread {@value #THREAD_NAME}.
+ *
+ * <p>Rules on top of the order {@code OwnerLease} already produces:
+ *
+ * <ul>
+ *   <li>An {@link OwnerEffect.ArmFence} whose deadline is no longer in the future closes the gate
+ *       instead (a queueing delay must never stretch a lease).
+ *   <li>{@link OwnerEffect.AddAddress}, {@link OwnerEffect.RefreshAddress} and {@link
+ *       OwnerEffect.Announce} run only while this reconciler has the VIP's fence armed at that
+ *       epoch with a deadline ahead; otherwise they are skipped (an address behind a closed fence
+ *       would not answer anyway, and skipping keeps it from lingering). A refresh re-adds an
+ *       address that vanished (drift repair) because it writes with replace semantics.
+ *   <li>{@link OwnerEffect.CommitRelease} first closes the fence and removes the address again
+ *       (idempotent; covers a dropped or failed teardown) and hands the Release to the {@link
+ *       ReleaseHandler} only when both succeeded. {@code OwnerLease} repeats CommitRelease, so a
+ *       withheld one is retried.
+ * </ul>
+ */
+public final class Reconciler implements AutoCloseable {
+
+  /** Name of the reconciler thread. */
+  public static final String THREAD_NAME = "raftvip-reconciler";
+
+  /** Default queue capacity, in batches. */
+  public static final int QUEUE_CAPACITY_DEFAULT = 1024;
+
+  /** Longest queue allowed. */
+  public static final int QUEUE_CAPACITY_MAX = 65_536;
+
+  /** How long {@link #close()} waits for the thread to finish the queue. */
+  static final long CLOSE_WAIT_MS = 5_000;
+
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /** Submits {@code Release(vip, epoch)} to the log. Must not block (return a future instead). */
+  @FunctionalInterface
+  public interface ReleaseHandler {
+    void commitRelease(VipName vip, long epoch);
+  }
+
+  /** Hears what the reconciler did; called on the reconciler thread, must return quickly. */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    /** The fence of {@code vip} is armed under {@code epoch} and its address was added. */
+    default void onServing(VipName vip, long epoch) {}
+
+    /** {@code vip} is no longer served by this node (fence closed or lapsed). */
+    default void onStopped(VipName vip) {}
+
+    /**
+     * A Release of {@code vip} at {@code epoch} was handed to the {@link ReleaseHandler} after the
+     * fence was closed and the address removed; once per (vip, epoch), retries are not reported.
+     */
+    default void onReleaseSubmitted(VipName vip, long epoch) {}
+
+    /** A data-plane call for {@code effect} failed. */
+    default void onEffectFailed(OwnerEffect effect, RuntimeException error) {}
+  }
+
+  /** What the reconciler armed for a VIP (read by the announcer's ownership check). */
+  private record Armed(long epoch, long untilMs) {}
+
+  private static final Object STOP = new Object();
+
+  private final DataPlane plane;
+  private final ReleaseHandler releaseHandler;
+  private final Listener listener;
+  private final BlockingQueue<Object> queue;
+  private final Thread thread;
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Map<VipName, Armed> armed = new ConcurrentHashMap<>();
+  // Confined to the reconciler thread.
+  private final Map<VipName, VipSpec> known = new HashMap<>();
+  private final Map<VipName, Boolean> addressAdded = new HashMap<>();
+  private final Map<VipName, Long> releaseReported = new HashMap<>();
+  private volatile boolean closing;
+  private volatile RuntimeException failure;
+
+  private Reconciler(Builder b) {
+    this.plane = b.plane;
+    this.releaseHandler = b.releaseHandler;
+    this.listener = b.listener;
+    this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    this.thread = new Thread(this::run, THREAD_NAME);
+    this.thread.setDaemon(true);
+  }
+
+  /** A builder for a reconciler over {@code plane}. */
+  public static Builder builder(DataPlane plane) {
+    return new Builder(plane);
+  }
+
+  /** Settings of a reconciler; each setter validates on the spot. */
+  public static final class Builder {
+    private final DataPlane plane;
+    private ReleaseHandler releaseHandler = (vip, epoch) -> {};
+    private Listener listener = Listener.NONE;
+    private int queueCapacity = QUEUE_CAPACITY_DEFAULT;
+    private boolean flushOnStart = true;
+
+    private Builder(DataPlane plane) {
+      this.plane = Objects.requireNonNull(plane, "plane");
+    }
+
+    /** Where Release commits go (typically a RaftNode submit). */
+    public Builder releaseHandler(ReleaseHandler handler) {
+      this.releaseHandler = Objects.requireNonNull(handler, "releaseHandler");
+      return this;
+    }
+
+    public Builder listener(Listener l) {
+      this.listener = Objects.requireNonNull(l, "listener");
+      return this;
+    }
+
+    /** Queue capacity in batches, 1..{@value #QUEUE_CAPACITY_MAX}. */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1 || capacity > QUEUE_CAPACITY_MAX) {
+        throw new IllegalArgumentException(
+            "queue capacity " + capacity + " must be in 1.." + QUEUE_CAPACITY_MAX);
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /** Whether to {@link DataPlane#flush()} before the first batch (default true). */
+    public Builder flushOnStart(boolean flush) {
+      this.flushOnStart = flush;
+      return this;
+    }
+
+    /** Starts the reconciler thread. */
+    public Reconciler start() {
+      Reconciler r = new Reconciler(this);
+      if (flushOnStart) {
+        r.submitted.incrementAndGet();
+        r.queue.add((Runnable) r::flush);
+      }
+      r.thread.start();
+      return r;
+    }
+  }
+
+  /**
+   * Queues {@code effects} to be carried out in order after every batch queued before. Never
+   * blocks.
+   *
+   * @return false when the batch was dropped (queue full or reconciler closed); see the package
+   *     documentation for why that is safe
+   */
+  public boolean submit(List<OwnerEffect> effects) {
+    if (effects.isEmpty()) {
+      return true;
+    }
+    List<OwnerEffect> batch = List.copyOf(effects);
+    if (closing) {
+      dropped.incrementAndGet();
+      return false;
+    }
+    submitted.incrementAndGet();
+    if (!queue.offer(batch)) {
+      submitted.decrementAndGet();
+      long n = dropped.incrementAndGet();
+      log.warn(
+          "reconciler queue full: dropped a batch of {} effects ({} dropped so far)",
+          batch.size(),
+          n);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Waits until every batch submitted so far has been carried out, at most {@code timeout}.
+   *
+   * @return true when idle
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long target = submitted.get();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (completed.get() < target) {
+      if (System.nanoTime() - end >= 0) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+    return true;
+  }
+
+  /** The broken invariant that stopped the reconciler, if any. */
+  public java.util.Optional<RuntimeException> failure() {
+    return java.util.Optional.ofNullable(failure);
+  }
+
+  /** Batches dropped because the queue was full or the reconciler closed. */
+  public long droppedBatches() {
+    return dropped.get();
+  }
+
+  /**
+   * Whether this reconciler has {@code vip} armed under {@code epoch} with a deadline ahead of now.
+   * Thread-safe.
+   */
+  public boolean armed(VipName vip, long epoch) {
+    Armed a = armed.get(vip);
+    return a != null && a.epoch() == epoch && plane.nowMs() < a.untilMs();
+  }
+
+  /**
+   * Finishes the batches already queued (at most {@value #CLOSE_WAIT_MS} ms), then stops the
+   * thread. Does not close the data plane, which the caller owns. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      if (!queue.offer(STOP, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        thread.interrupt();
+      }
+      thread.join(CLOSE_WAIT_MS);
+      if (thread.isAlive()) {
+        log.warn("reconciler thread did not stop within {} ms; interrupting", CLOSE_WAIT_MS);
+        thread.interrupt();
+      }
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    while (true) {
+      Object item;
+      try {
+        item = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (item == STOP) {
+        return;
+      }
+      try {
+        if (item instanceof Runnable r) {
+          r.run();
+        } else {
+          @SuppressWarnings("unchecked")
+          List<OwnerEffect> batch = (List<OwnerEffect>) item;
+          for (OwnerEffect e : batch) {
+            apply(e);
+          }
+        }
+      } catch (RuntimeException bug) {
+        // Data-plane failures are caught per effect; anything reaching here is a broken invariant.
+        // Fail hard: stop carrying out effects, so every fence lapses at its deadline.
+        failure = bug;
+        closing = true;
+        log.error("reconciler stopped on a broken invariant", bug);
+        return;
+      } finally {
+        completed.incrementAndGet();
+      }
+    }
+  }
+
+  private void flush() {
+    try {
+      plane.flush();
+    } catch (RuntimeException e) {
+      log.warn("flushing what an earlier process left failed", e);
+    }
+  }
+
+  private void apply(OwnerEffect effect) {
+    if (effect instanceof OwnerEffect.ArmFence a) {
+      known.put(a.vip(), a.spec());
+      arm(a);
+    } else if (effect instanceof OwnerEffect.AddAddress a) {
+      known.put(a.vip(), a.spec());
+      addAddress(a, a.spec(), a.epoch(), a.validLifetimeSec());
+    } else if (effect instanceof OwnerEffect.RefreshAddress r) {
+      known.put(r.vip(), r.spec());
+      refresh(r);
+    } else if (effect instanceof OwnerEffect.Announce a) {
+      known.put(a.vip(), a.spec());
+      announce(a);
+    } else if (effect instanceof OwnerEffect.CloseFence c) {
+      known.put(c.vip(), c.spec());
+      closeFence(c, c.spec());
+    } else if (effect instanceof OwnerEffect.RemoveAddress r) {
+      known.put(r.vip(), r.spec());
+      removeAddress(r, r.spec());
+    } else if (effect instanceof OwnerEffect.CommitRelease c) {
+      commitRelease(c);
+    } else {
+      throw new IllegalStateException("unknown effect " + effect);
+    }
+  }
+
+  private void arm(OwnerEffect.ArmFence a) {
+    VipName vip = a.vip();
+    Armed before = armed.get(vip);
+    if (before != null && before.epoch() > a.epoch()) {
+      // Pair assertion with OwnerLease's: epochs armed for a VIP never decrease.
+      throw new IllegalStateException(
+          "VIP "
+              + vip
+              + " armed under epoch "
+              + before.epoch()
+              + " would be armed under "
+              + a.epoch());
+    }
+    if (a.deadlineMs() <= plane.nowMs()) {
+      log.debug(
+          "VIP {}: deadline {} ms already passed, closing instead of arming", vip, a.deadlineMs());
+      closeFence(a, a.spec());
+      return;
+    }
+    try {
+      plane.armFence(a.spec(), a.epoch(), a.deadlineMs());
+      armed.put(vip, new Armed(a.epoch(), a.deadlineMs()));
+    } catch (RuntimeException e) {
+      armed.remove(vip);
+      failed(a, e);
+      // Best effort: whatever state the failed write left, the gate must not stay open for us.
+      try {
+        plane.closeFence(a.spec());
+      } catch (RuntimeException again) {
+        log.debug("VIP {}: closing after a failed arm failed too", vip, again);
+      }
+    }
+  }
+
+  private void addAddress(OwnerEffect effect, VipSpec spec, long epoch, int lifetimeSec) {
+    if (!armed(spec.name(), epoch)) {
+      log.debug("VIP {} epoch {}: fence not armed, address not added", spec.name(), epoch);
+      return;
+    }
+    try {
+      plane.addAddress(spec, lifetimeSec);
+      if (addressAdded.put(spec.name(), true) == null) {
+        listener.onServing(spec.name(), epoch);
+      }
+    } catch (RuntimeException e) {
+      failed(effect, e);
+    }
+  }
+
+  private void refresh(OwnerEffect.RefreshAddress r) {
+    Armed a = armed.get(r.vip());
+    if (a == null) {
+      return;
+    }
+    addAddress(r, r.spec(), a.epoch(), r.validLifetimeSec());
+  }
+
+  private void announce(OwnerEffect.Announce a) {
+    VipName vip = a.vip();
+    long epoch = a.epoch();
+    if (!armed(vip, epoch)) {
+      return;
+    }
+    try {
+      plane.announce(a.spec(), () -> armed(vip, epoch));
+    } catch (RuntimeException e) {
+      failed(a, e);
+    }
+  }
+
+  private boolean closeFence(OwnerEffect effect, VipSpec spec) {
+    armed.remove(spec.name());
+    try {
+      plane.closeFence(spec);
+      return true;
+    } catch (RuntimeException e) {
+      failed(effect, e);
+      return false;
+    }
+  }
+
+  private boolean removeAddress(OwnerEffect effect, VipSpec spec) {
+    try {
+      plane.removeAddress(spec);
+      if (addressAdded.remove(spec.name()) != null) {
+        listener.onStopped(spec.name());
+      }
+      return true;
+    } catch (RuntimeException e) {
+      failed(effect, e);
+      return false;
+    }
+  }
+
+  private void commitRelease(OwnerEffect.CommitRelease c) {
+    VipSpec spec = known.get(c.vip());
+    if (spec != null) {
+      boolean closed = closeFence(c, spec);
+      boolean removed = removeAddress(c, spec);
+      if (!closed || !removed) {
+        log.warn(
+            "VIP {} epoch {}: teardown failed, Release withheld (retried)", c.vip(), c.epoch());
+        return;
+      }
+    }
+    try {
+      releaseHandler.commitRelease(c.vip(), c.epoch());
+    } catch (RuntimeException e) {
+      failed(c, e);
+      return;
+    }
+    Long reported = releaseReported.put(c.vip(), c.epoch());
+    if (reported == null || reported != c.epoch()) {
+      listener.onReleaseSubmitted(c.vip(), c.epoch());
+    }
+  }
+
+  private void failed(OwnerEffect effect, RuntimeException e) {
+    log.warn(
+        "VIP {}: {} failed: {}", effect.vip(), effect.getClass().getSimpleName(), e.toString());
+    try {
+      listener.onEffectFailed(effect, e);
+    } catch (RuntimeException ignored) {
+      log.warn("reconciler listener threw", ignored);
+    }
+  }
+}
