@@ -1,5 +1,6 @@
 package io.raftvip.cli.config;
 
+import io.raftvip.coordinator.core.VipAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -245,51 +246,8 @@ public record IpAddress(Family family, String text) {
     return Texts.quote(shown);
   }
 
-  /** Canonical text of 4 or 16 bytes. */
+  /** Canonical text of 4 or 16 bytes, as the replicated state writes it (RFC 5952 for IPv6). */
   static String format(byte[] octets) {
-    if (octets.length == 4) {
-      return (octets[0] & 0xff)
-          + "."
-          + (octets[1] & 0xff)
-          + "."
-          + (octets[2] & 0xff)
-          + "."
-          + (octets[3] & 0xff);
-    }
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((octets[2 * i] & 0xff) << 8) | (octets[2 * i + 1] & 0xff);
-    }
-    // RFC 5952 4.2: "::" replaces the longest run of two or more zero groups, the first if tied.
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      if (g[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(g[i]));
-    }
-    return sb.toString();
+    return VipAddress.format(octets);
   }
 }

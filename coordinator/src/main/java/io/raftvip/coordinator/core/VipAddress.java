@@ -170,8 +170,12 @@ public record VipAddress(Family family, String address, int prefixLength) {
     out[2 * index + 1] = (byte) value;
   }
 
-  /** Canonical text: dotted quad, or RFC 5952 (lower case, longest zero run of 2+ as "::"). */
-  static String format(byte[] octets) {
+  /**
+   * Canonical text of 4 or 16 bytes: dotted quad, or RFC 5952 (lower case, longest zero run of 2+
+   * as "::", the first if tied). Public so that the config parser prints addresses exactly as the
+   * replicated state does.
+   */
+  public static String format(byte[] octets) {
     if (octets.length == 4) {
       return (octets[0] & 0xff)
           + "."
