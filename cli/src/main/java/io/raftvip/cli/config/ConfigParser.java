@@ -890,18 +890,26 @@ public final class ConfigParser {
       }
 
       List<Section> requiredListOfSections(String key, String expected) {
+        return present(key, expected) ? listOfSections(key, expected) : null;
+      }
+
+      /**
+       * Whether a required key is there with a value; when not, reports it (missing, or present
+       * with nothing) and consumes the key.
+       */
+      private boolean present(String key, String expected) {
         if (!entries.containsKey(key)) {
           take(key);
           missing(key, expected);
-          return null;
+          return false;
         }
         if (!has(key)) {
           NodeTuple t = entries.get(key);
           take(key);
           valueError(t.getValueNode(), key, "expected " + expected + ", got nothing");
-          return null;
+          return false;
         }
-        return listOfSections(key, expected);
+        return true;
       }
 
       /** A list of scalars; null when absent or broken. */
@@ -929,18 +937,7 @@ public final class ConfigParser {
       }
 
       List<String> requiredScalarList(String key, String expected) {
-        if (!entries.containsKey(key)) {
-          take(key);
-          missing(key, expected);
-          return null;
-        }
-        if (!has(key)) {
-          NodeTuple t = entries.get(key);
-          take(key);
-          valueError(t.getValueNode(), key, "expected " + expected + ", got nothing");
-          return null;
-        }
-        return scalarList(key, expected);
+        return present(key, expected) ? scalarList(key, expected) : null;
       }
 
       /** Stop judging keys: the section's shape is unknown (e.g. a health check without a type). */
