@@ -18,12 +18,25 @@ import java.util.TreeMap;
  * @param nodes by id
  * @param lastChangeIndex log index of the last command that changed anything (0 = none); every
  *     epoch in the state is at most this, so it orders two views of the state from the same log
+ * @param bootstrapped whether the VIP set has been initialised: by {@link Command.Bootstrap} (the
+ *     agents' config files) or by the first admin change to VIPs. Once set, config files no longer
+ *     define VIPs; the replicated state wins.
  */
 public record ClusterState(
-    SortedMap<VipName, Vip> vips, SortedMap<NodeId, NodeInfo> nodes, long lastChangeIndex) {
+    SortedMap<VipName, Vip> vips,
+    SortedMap<NodeId, NodeInfo> nodes,
+    long lastChangeIndex,
+    boolean bootstrapped) {
 
   /** The state before the first command. */
-  public static final ClusterState EMPTY = new ClusterState(new TreeMap<>(), new TreeMap<>(), 0);
+  public static final ClusterState EMPTY =
+      new ClusterState(new TreeMap<>(), new TreeMap<>(), 0, false);
+
+  /** A state that has been bootstrapped (tests and code that predate the flag). */
+  public ClusterState(
+      SortedMap<VipName, Vip> vips, SortedMap<NodeId, NodeInfo> nodes, long lastChangeIndex) {
+    this(vips, nodes, lastChangeIndex, true);
+  }
 
   public ClusterState {
     Objects.requireNonNull(vips, "vips");

@@ -20,7 +20,8 @@ public sealed interface Command
         Command.MoveVip,
         Command.Release,
         Command.ExpireNode,
-        Command.Assign {
+        Command.Assign,
+        Command.Bootstrap {
 
   /** Declares a new VIP; it starts unowned and the controller assigns it. */
   record CreateVip(VipSpec spec) implements Command {
@@ -135,6 +136,18 @@ public sealed interface Command
     public Assign {
       Objects.requireNonNull(vip, "vip");
       Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * Creates the VIPs of the agents' config files, once per cluster: applies only while the state is
+   * not {@link ClusterState#bootstrapped()} (every agent submits its file's VIPs; the first commit
+   * wins, the others are rejected with {@link Rejection.AlreadyBootstrapped}). An empty list just
+   * marks the cluster bootstrapped. All specs apply or none.
+   */
+  record Bootstrap(java.util.List<VipSpec> specs) implements Command {
+    public Bootstrap {
+      specs = java.util.List.copyOf(specs);
     }
   }
 }

@@ -179,4 +179,13 @@ public sealed interface Rejection {
       return "VIP " + vip + " is already held by " + node;
     }
   }
+
+  /** Bootstrap after the VIP set was initialised (by an earlier Bootstrap or an admin change). */
+  record AlreadyBootstrapped() implements Rejection {
+    @Override
+    public String message() {
+      return "the cluster's VIPs were initialised already; the replicated state wins over config"
+          + " files (change VIPs with the admin API)";
+    }
+  }
 }

@@ -65,6 +65,9 @@ public final class Transitions {
     if (command instanceof Command.Assign c) {
       return validateAssign(state, c);
     }
+    if (command instanceof Command.Bootstrap c) {
+      return validateBootstrap(state, c);
+    }
     throw new AssertionError("unhandled command " + command);
   }
 
@@ -92,10 +95,27 @@ public final class Transitions {
     if (!m.changed) {
       return new ApplyResult(state, new Outcome.Accepted(false, List.of()));
     }
-    ClusterState next = new ClusterState(m.vips, m.nodes, logIndex);
+    ClusterState next = new ClusterState(m.vips, m.nodes, logIndex, m.bootstrapped);
     next.checkInvariants();
     checkEpochsIncrease(state, next);
     return new ApplyResult(next, new Outcome.Accepted(true, m.changes));
+  }
+
+  /** Like CreateVip for each spec in turn, each against the state with the earlier ones added. */
+  private static Optional<Rejection> validateBootstrap(ClusterState state, Command.Bootstrap c) {
+    if (state.bootstrapped()) {
+      return Optional.of(new Rejection.AlreadyBootstrapped());
+    }
+    TreeMap<VipName, Vip> vips = new TreeMap<>(state.vips());
+    for (VipSpec spec : c.specs()) {
+      ClusterState with = new ClusterState(vips, state.nodes(), state.lastChangeIndex(), false);
+      Optional<Rejection> r = validateCreate(with, spec);
+      if (r.isPresent()) {
+        return r;
+      }
+      vips.put(spec.name(), new Vip(spec, new Assignment.Unowned(1)));
+    }
+    return Optional.empty();
   }
 
   private static Optional<Rejection> validateCreate(ClusterState state, VipSpec spec) {
@@ -284,16 +304,32 @@ public final class Transitions {
     private final TreeMap<NodeId, NodeInfo> nodes;
     private final List<AssignmentChange> changes = new ArrayList<>();
     private boolean changed;
+    private boolean bootstrapped;
 
     Mutation(ClusterState before, long index) {
       this.before = before;
       this.index = index;
+      this.bootstrapped = before.bootstrapped();
       this.vips = new TreeMap<>(before.vips());
       this.nodes = new TreeMap<>(before.nodes());
     }
 
     void apply(Command command) {
-      if (command instanceof Command.CreateVip c) {
+      if (!bootstrapped
+          && (command instanceof Command.CreateVip
+              || command instanceof Command.UpdateVip
+              || command instanceof Command.DeleteVip
+              || command instanceof Command.Bootstrap)) {
+        // The first change to the VIP set, by config or by an admin, ends the bootstrap window.
+        bootstrapped = true;
+        changed = true;
+      }
+      if (command instanceof Command.Bootstrap c) {
+        for (VipSpec spec : c.specs()) {
+          vips.put(spec.name(), new Vip(spec, new Assignment.Unowned(index)));
+          record(spec.name(), Optional.empty(), Optional.empty(), Cause.CREATED);
+        }
+      } else if (command instanceof Command.CreateVip c) {
         vips.put(c.spec().name(), new Vip(c.spec(), new Assignment.Unowned(index)));
         record(c.spec().name(), Optional.empty(), Optional.empty(), Cause.CREATED);
       } else if (command instanceof Command.UpdateVip c) {

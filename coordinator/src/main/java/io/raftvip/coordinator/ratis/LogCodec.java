@@ -162,7 +162,11 @@ public final class LogCodec {
   /** {@code command} as protobuf. */
   public static LogCommand toProto(Command command) {
     LogCommand.Builder b = LogCommand.newBuilder();
-    if (command instanceof Command.CreateVip c) {
+    if (command instanceof Command.Bootstrap c) {
+      var bb = io.raftvip.proto.log.v1.Bootstrap.newBuilder();
+      c.specs().forEach(spec -> bb.addSpecs(toProto(spec)));
+      b.setBootstrap(bb);
+    } else if (command instanceof Command.CreateVip c) {
       b.setCreateVip(io.raftvip.proto.log.v1.CreateVip.newBuilder().setSpec(toProto(c.spec())));
     } else if (command instanceof Command.UpdateVip c) {
       b.setUpdateVip(io.raftvip.proto.log.v1.UpdateVip.newBuilder().setSpec(toProto(c.spec())));
@@ -229,6 +233,15 @@ public final class LogCodec {
 
   private static Command commandFromProto(LogCommand p) {
     switch (p.getKindCase()) {
+      case BOOTSTRAP:
+        {
+          var c = p.getBootstrap();
+          List<VipSpec> specs = new ArrayList<>();
+          for (int i = 0; i < c.getSpecsCount(); i++) {
+            specs.add(specFromProto("bootstrap.specs[" + i + "]", c.getSpecs(i)));
+          }
+          return new Command.Bootstrap(specs);
+        }
       case CREATE_VIP:
         {
           var c = p.getCreateVip();
@@ -445,6 +458,8 @@ public final class LogCodec {
       b.setKind(RejectionKind.REJECTION_KIND_NO_ELIGIBLE_TARGET)
           .setVip(r.vip().value())
           .setOwner(r.owner().value());
+    } else if (rejection instanceof Rejection.AlreadyBootstrapped) {
+      b.setKind(RejectionKind.REJECTION_KIND_ALREADY_BOOTSTRAPPED);
     } else if (rejection instanceof Rejection.TargetIsOwner r) {
       b.setKind(RejectionKind.REJECTION_KIND_TARGET_IS_OWNER)
           .setVip(r.vip().value())
@@ -526,6 +541,8 @@ public final class LogCodec {
       case REJECTION_KIND_NO_ELIGIBLE_TARGET:
         return new Rejection.NoEligibleTarget(
             vipName("rejected.vip", p.getVip()), nodeId("rejected.owner", p.getOwner()));
+      case REJECTION_KIND_ALREADY_BOOTSTRAPPED:
+        return new Rejection.AlreadyBootstrapped();
       case REJECTION_KIND_TARGET_IS_OWNER:
         return new Rejection.TargetIsOwner(
             vipName("rejected.vip", p.getVip()), nodeId("rejected.node", p.getNode()));
@@ -577,7 +594,8 @@ public final class LogCodec {
             .setFormatVersion(SNAPSHOT_FORMAT_VERSION)
             .setAppliedTerm(appliedTerm)
             .setAppliedIndex(appliedIndex)
-            .setLastChangeIndex(state.lastChangeIndex());
+            .setLastChangeIndex(state.lastChangeIndex())
+            .setBootstrapped(state.bootstrapped());
     for (Vip v : state.vips().values()) {
       b.addVips(toProto(v));
     }
@@ -631,7 +649,9 @@ public final class LogCodec {
         }
       }
       ClusterState state =
-          field("last_change_index", () -> new ClusterState(vips, nodes, p.getLastChangeIndex()));
+          field(
+              "last_change_index",
+              () -> new ClusterState(vips, nodes, p.getLastChangeIndex(), p.getBootstrapped()));
       try {
         state.checkInvariants();
       } catch (IllegalStateException e) {

@@ -49,6 +49,52 @@ class TransitionsTest {
   }
 
   @Nested
+  class Bootstrap {
+    @Test
+    void createsEveryConfigVipOnceAndThenRefuses() {
+      TestLog log = TestLog.withNodes(2);
+      assertThat(log.state().bootstrapped()).isFalse();
+      Outcome.Accepted out =
+          log.accept(new Command.Bootstrap(List.of(web(), VipSpec.of("api", "2001:db8::200/64"))));
+      assertThat(log.state().bootstrapped()).isTrue();
+      assertThat(log.state().vips()).containsOnlyKeys(WEB, VipName.of("api"));
+      assertThat(out.assignments()).hasSize(2);
+      assertThat(log.reject(new Command.Bootstrap(List.of(VipSpec.of("x", "198.18.0.230/32")))))
+          .isEqualTo(new Rejection.AlreadyBootstrapped());
+      assertThat(log.state().vips()).containsOnlyKeys(WEB, VipName.of("api"));
+    }
+
+    @Test
+    void anAdminChangeToVipsEndsTheBootstrapWindow() {
+      TestLog log = TestLog.withNodes(1);
+      log.accept(new Command.CreateVip(VipSpec.of("api", "198.18.0.201/32")));
+      log.accept(new Command.DeleteVip(VipName.of("api")));
+      assertThat(log.state().bootstrapped()).isTrue();
+      assertThat(log.reject(new Command.Bootstrap(List.of(web()))))
+          .isEqualTo(new Rejection.AlreadyBootstrapped());
+      assertThat(log.state().vips()).isEmpty();
+    }
+
+    @Test
+    void conflictingSpecsRejectTheWholeBootstrap() {
+      TestLog log = TestLog.withNodes(1);
+      Rejection r =
+          log.reject(new Command.Bootstrap(List.of(web(), VipSpec.of("other", "198.18.0.200/25"))));
+      assertThat(r).isInstanceOf(Rejection.AddressInUse.class);
+      assertThat(log.state().vips()).isEmpty();
+      assertThat(log.state().bootstrapped()).isFalse();
+    }
+
+    @Test
+    void anEmptyBootstrapOnlyMarksTheCluster() {
+      TestLog log = TestLog.withNodes(1);
+      log.accept(new Command.Bootstrap(List.of()));
+      assertThat(log.state().bootstrapped()).isTrue();
+      assertThat(log.state().vips()).isEmpty();
+    }
+  }
+
+  @Nested
   class CreateUpdateDelete {
     @Test
     void createStartsUnownedAtItsIndex() {

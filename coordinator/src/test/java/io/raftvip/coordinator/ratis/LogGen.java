@@ -101,7 +101,16 @@ final class LogGen {
   }
 
   Command command() {
-    switch (r.nextInt(11)) {
+    switch (r.nextInt(12)) {
+      case 11:
+        {
+          List<VipSpec> specs = new ArrayList<>();
+          int n = r.nextInt(4);
+          for (int i = 0; i < n; i++) {
+            specs.add(spec());
+          }
+          return new Command.Bootstrap(specs);
+        }
       case 0:
         return new Command.CreateVip(spec());
       case 1:
@@ -138,7 +147,9 @@ final class LogGen {
   }
 
   Rejection rejection() {
-    switch (r.nextInt(19)) {
+    switch (r.nextInt(20)) {
+      case 18:
+        return new Rejection.AlreadyBootstrapped();
       case 0:
         return new Rejection.UnknownVip(vipName());
       case 1:
@@ -263,7 +274,7 @@ final class LogGen {
       }
       vips.put(spec.name(), new Vip(spec, a));
     }
-    ClusterState s = new ClusterState(vips, nodes, lastChange);
+    ClusterState s = new ClusterState(vips, nodes, lastChange, r.nextBoolean());
     s.checkInvariants();
     return s;
   }
