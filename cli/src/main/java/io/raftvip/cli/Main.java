@@ -1,11 +1,13 @@
 package io.raftvip.cli;
 
+import io.raftvip.cli.agent.AgentCommand;
 import io.raftvip.cli.config.Host;
 import io.raftvip.cli.config.LocalHost;
 import io.raftvip.cli.demo.DemoCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import picocli.CommandLine;
@@ -29,10 +31,34 @@ public final class Main {
 
   /** Runs one command and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    configureLogging(args.length > 0 && args[0].equals("agent"));
     Charset charset = Charset.defaultCharset();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
     System.exit(run(LocalHost.INSTANCE, out, err, args));
+  }
+
+  /**
+   * One readable line per log event on stderr (slf4j-simple reads these once, at its first use):
+   * time, level, logger, message. The agent logs at INFO; other commands only warnings. Ratis and
+   * gRPC internals only from WARN. A property already set (-D...) wins.
+   */
+  static void configureLogging(boolean agent) {
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", agent ? "info" : "warn");
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "false");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.io.grpc", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "warn");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /**
@@ -77,6 +103,7 @@ public final class Main {
         new CommandLine(new RaftvipCommand())
             .addSubcommand(config)
             .addSubcommand(demo)
+            .addSubcommand(new AgentCommand(host, Path.of("/proc/self/status")))
             .addSubcommand(new CompletionCommand())
             .addSubcommand(new CommandLine.HelpCommand());
     root.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");

@@ -144,6 +144,11 @@ public record AgentConfig(
       e.add(
           "admin.listen", listen + " clashes with this node's raft address " + self.raftAddress());
     }
+    if (listen.clashesWith(self.leaseAddress())) {
+      e.add(
+          "admin.listen",
+          listen + " clashes with this node's lease address " + self.leaseAddress());
+    }
     if (metrics != null) {
       HostPort m = metrics.listen();
       if (m.clashesWith(listen)) {
@@ -151,6 +156,10 @@ public record AgentConfig(
       }
       if (m.clashesWith(self.raftAddress())) {
         e.add("metrics.listen", m + " clashes with this node's raft address " + self.raftAddress());
+      }
+      if (m.clashesWith(self.leaseAddress())) {
+        e.add(
+            "metrics.listen", m + " clashes with this node's lease address " + self.leaseAddress());
       }
     }
   }

@@ -291,8 +291,16 @@ public final class ConfigParser {
       String id = s.requiredScalar("id", "a node id like \"n1\"", Function.identity());
       HostPort raft = s.requiredScalar("raft", HOST_PORT, HostPort::parse);
       HostPort admin = s.requiredScalar("admin", HOST_PORT, HostPort::parse);
+      HostPort lease = s.scalar("lease", null, HOST_PORT, HostPort::parse);
       s.finish();
-      return s.failed() ? null : build(s.path, () -> new PeerConfig(id, raft, admin));
+      return s.failed()
+          ? null
+          : build(
+              s.path,
+              () ->
+                  lease == null
+                      ? PeerConfig.withDefaultLease(id, raft, admin)
+                      : new PeerConfig(id, raft, admin, lease));
     }
 
     private static AdminConfig defaultAdmin(PeerConfig self) {

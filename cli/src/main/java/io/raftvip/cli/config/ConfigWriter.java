@@ -68,6 +68,7 @@ public final class ConfigWriter {
       peer.put("id", p.id());
       peer.put("raft", p.raftAddress().toString());
       peer.put("admin", p.adminAddress().toString());
+      peer.put("lease", p.leaseAddress().toString());
       peers.add(peer);
     }
     m.put("peers", peers);

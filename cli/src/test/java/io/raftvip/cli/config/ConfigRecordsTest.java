@@ -20,7 +20,7 @@ class ConfigRecordsTest {
   static final UUID CLUSTER_ID = UUID.fromString("2f6c0a3e-8d1b-4c8e-9a57-3f5e2b1c4d6e");
 
   static PeerConfig peer(int i) {
-    return new PeerConfig(
+    return PeerConfig.withDefaultLease(
         "n" + i,
         HostPort.parse("198.18.0.1" + i + ":7101"),
         HostPort.parse("198.18.0.1" + i + ":7100"));

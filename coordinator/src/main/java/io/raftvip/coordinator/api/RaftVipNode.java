@@ -11,6 +11,7 @@ import io.raftvip.coordinator.core.lease.OwnerEffect;
 import io.raftvip.coordinator.core.lease.TimingSettings;
 import io.raftvip.coordinator.leaserpc.LeaseNode;
 import io.raftvip.coordinator.ratis.RaftSettings;
+import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
 import io.raftvip.coordinator.reconcile.Reconciler;
 import java.io.IOException;
@@ -122,12 +123,17 @@ public final class RaftVipNode implements AutoCloseable {
   }
 
   private final NodeId self;
+  private final UUID groupId;
+  private final List<Member> members;
   private final Duration closeTimeout;
   private final LeaseNode lease;
   private volatile boolean closed;
 
-  private RaftVipNode(NodeId self, Duration closeTimeout, LeaseNode lease) {
+  private RaftVipNode(
+      NodeId self, UUID groupId, List<Member> members, Duration closeTimeout, LeaseNode lease) {
     this.self = self;
+    this.groupId = groupId;
+    this.members = List.copyOf(members);
     this.closeTimeout = closeTimeout;
     this.lease = lease;
   }
@@ -146,8 +152,18 @@ public final class RaftVipNode implements AutoCloseable {
     private DataPlane dataPlane;
     private Listener listener = Listener.NONE;
     private Duration closeTimeout = Duration.ofSeconds(5);
+    private StateListener observer = StateListener.NONE;
 
     private Builder() {}
+
+    /**
+     * Hears every replicated-state event (applied commands, leader changes) on the event thread;
+     * must not block. For admin servers and metrics.
+     */
+    public Builder observer(StateListener o) {
+      this.observer = Objects.requireNonNull(o, "observer");
+      return this;
+    }
 
     public Builder nodeId(NodeId id) {
       this.nodeId = Objects.requireNonNull(id, "nodeId");
@@ -230,14 +246,60 @@ public final class RaftVipNode implements AutoCloseable {
               .leaseAddresses(leaseAddresses)
               .dataPlane(dataPlane)
               .listener(events)
+              .observer(observer)
               .start();
       events.node = node;
-      return new RaftVipNode(nodeId, closeTimeout, node);
+      return new RaftVipNode(nodeId, groupId, List.copyOf(members.values()), closeTimeout, node);
     }
   }
 
   public NodeId id() {
     return self;
+  }
+
+  /** The Raft group id. */
+  public UUID groupId() {
+    return groupId;
+  }
+
+  /** The voters this node was started with. */
+  public List<Member> members() {
+    return members;
+  }
+
+  /** The leader as this node last heard of it. */
+  public Optional<NodeId> leaderId() {
+    return lease.raft().leaderId();
+  }
+
+  /** The Raft term as this node knows it. */
+  public long term() {
+    return lease.raft().term();
+  }
+
+  /** The commit index as this node knows it. */
+  public long commitIndex() {
+    return lease.raft().commitIndex();
+  }
+
+  /** The last log index applied to {@link #state()}. */
+  public long appliedIndex() {
+    return lease.raft().appliedIndex();
+  }
+
+  /** Asks the leader to hand leadership to {@code target}; completes once it has. */
+  public CompletableFuture<Void> transferLeadership(NodeId target, Duration timeout) {
+    return lease.raft().transferLeadership(target, timeout);
+  }
+
+  /** One VIP read linearizably through the leader; empty when it does not exist. */
+  public CompletableFuture<Optional<Vip>> readVip(VipName name, Duration timeout) {
+    return lease.raft().readVip(name, timeout);
+  }
+
+  /** The whole state read linearizably through the leader. */
+  public CompletableFuture<ClusterState> readState(Duration timeout) {
+    return lease.raft().readState(timeout);
   }
 
   /** The locally applied state (non-blocking). */

@@ -160,7 +160,8 @@ public record VipSpec(
     }
   }
 
-  static void checkHealthCheckName(String check) {
+  /** Throws {@link IllegalArgumentException} unless {@code check} is a valid health-check name. */
+  public static void checkHealthCheckName(String check) {
     Objects.requireNonNull(check, "health check name");
     if (!VipName.LABEL.matcher(check).matches()) {
       throw new IllegalArgumentException(

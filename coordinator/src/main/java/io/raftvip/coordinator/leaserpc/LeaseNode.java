@@ -55,12 +55,14 @@ public final class LeaseNode implements AutoCloseable {
   private final OwnerLoop ownerLoop;
   private final LeaseService service;
   private final Server server;
+  private final StateListener observer;
   private volatile RaftNode raft;
 
   private LeaseNode(Builder b) throws IOException {
     RaftSettings rs = b.raftSettings;
     this.self = rs.nodeId();
     this.timing = b.timing;
+    this.observer = b.observer;
     this.voters = rs.peers().stream().map(RaftSettings.Peer::id).collect(Collectors.toSet());
     DataPlane plane = b.dataPlane;
     RaftAccess access = new Access();
@@ -135,8 +137,18 @@ public final class LeaseNode implements AutoCloseable {
     private Map<NodeId, InetSocketAddress> leaseAddresses = Map.of();
     private DataPlane dataPlane;
     private Reconciler.Listener listener = Reconciler.Listener.NONE;
+    private StateListener observer = StateListener.NONE;
 
     private Builder() {}
+
+    /**
+     * Also hears every state-machine event, after the lease loops did (admin API watchers,
+     * metrics). Runs on the event thread: must not block.
+     */
+    public Builder observer(StateListener o) {
+      this.observer = Objects.requireNonNull(o, "observer");
+      return this;
+    }
 
     public Builder raftSettings(RaftSettings s) {
       this.raftSettings = Objects.requireNonNull(s, "raftSettings");
@@ -270,21 +282,35 @@ public final class LeaseNode implements AutoCloseable {
     @Override
     public void onApplied(ClusterState next, Command command, Outcome outcome, long index) {
       ownerLoop.stateApplied(next);
+      observe(() -> observer.onApplied(next, command, outcome, index));
     }
 
     @Override
     public void onStateReset(ClusterState state, long appliedIndex) {
       ownerLoop.stateApplied(state);
+      observe(() -> observer.onStateReset(state, appliedIndex));
+    }
+
+    @Override
+    public void onLeaderChanged(NodeId leader, long term) {
+      observe(() -> observer.onLeaderChanged(leader, term));
     }
 
     @Override
     public void onLeaderReady(long term) {
       leaderLoop.onLeaderReady(term);
+      observe(() -> observer.onLeaderReady(term));
     }
 
     @Override
     public void onNotLeader(long term) {
       leaderLoop.onNotLeader();
+      observe(() -> observer.onNotLeader(term));
+    }
+
+    @Override
+    public void onEventsDropped(long count) {
+      observe(() -> observer.onEventsDropped(count));
     }
 
     @Override
@@ -294,6 +320,16 @@ public final class LeaseNode implements AutoCloseable {
         // §8.1: leases are proven for the configured voters only; stop granting.
         log.warn("{}: voters changed to {}; leader grants stop", self, now);
         leaderLoop.onNotLeader();
+      }
+      observe(() -> observer.onConfigurationChanged(members, index));
+    }
+
+    /** An observer's failure is its own: the lease loops carry on. */
+    private void observe(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: state observer failed", self, e);
       }
     }
   }

@@ -1,0 +1,272 @@
+package io.raftvip.cli.agent;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.raftvip.cli.config.AgentConfig;
+import io.raftvip.coordinator.admin.AdminEventLog;
+import io.raftvip.coordinator.admin.AdminService;
+import io.raftvip.coordinator.admin.BearerTokenInterceptor;
+import io.raftvip.coordinator.api.RaftVipNode;
+import io.raftvip.coordinator.core.ClusterState;
+import io.raftvip.coordinator.core.Command;
+import io.raftvip.coordinator.core.NodeId;
+import io.raftvip.coordinator.core.Rejection;
+import io.raftvip.coordinator.core.Vip;
+import io.raftvip.coordinator.core.VipSpec;
+import io.raftvip.coordinator.ratis.RaftNodeException;
+import io.raftvip.coordinator.reconcile.DataPlane;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent: the coordinator node over a data plane, its admin gRPC server (admin API, gRPC
+ * health, server reflection) and the one-time bootstrap of the config's VIPs. {@link #close()} is
+ * graceful: the admin server stops taking calls, the node moves its VIPs away (fence closed,
+ * address removed, release committed before the next owner starts), then everything stops.
+ */
+public final class Agent implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /** Events kept for WatchEvents resumes. */
+  static final int EVENTS_KEPT = 10_000;
+
+  /** Pause between bootstrap attempts while there is no leader. */
+  static final long BOOTSTRAP_RETRY_MS = 500;
+
+  /** Per attempt. */
+  static final Duration BOOTSTRAP_TIMEOUT = Duration.ofSeconds(3);
+
+  /** The bootstrap gives up (and says so) after this long without a quorum. */
+  static final long BOOTSTRAP_GIVE_UP_MS = 600_000;
+
+  private final NodeId self;
+  private final RaftVipNode node;
+  private final AdminEventLog events;
+  private final Server adminServer;
+  private final HealthStatusManager health;
+  private final DataPlane dataPlane;
+  private final Thread bootstrap;
+  private volatile boolean closed;
+
+  private Agent(
+      NodeId self,
+      RaftVipNode node,
+      AdminEventLog events,
+      Server adminServer,
+      HealthStatusManager health,
+      DataPlane dataPlane,
+      List<VipSpec> bootstrapVips) {
+    this.self = self;
+    this.node = node;
+    this.events = events;
+    this.adminServer = adminServer;
+    this.health = health;
+    this.dataPlane = dataPlane;
+    this.bootstrap = new Thread(() -> bootstrap(bootstrapVips), "raftvip-bootstrap");
+    this.bootstrap.setDaemon(true);
+  }
+
+  /**
+   * Starts the agent for {@code config} over {@code dataPlane} (the agent closes it).
+   *
+   * @param token the admin API's bearer token, if required
+   */
+  public static Agent start(AgentConfig config, DataPlane dataPlane, Optional<String> token)
+      throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(dataPlane, "dataPlane");
+    NodeId self = AgentSettings.self(config);
+    Map<NodeId, String> adminAddresses = AgentSettings.adminAddresses(config);
+    Function<NodeId, String> book = AdminService.addressBook(adminAddresses);
+    AdminEventLog events = new AdminEventLog(EVENTS_KEPT, System::currentTimeMillis, book);
+    RaftVipNode.Builder b =
+        RaftVipNode.builder()
+            .nodeId(self)
+            .storageDir(config.node().storageDir())
+            .groupId(config.cluster().id())
+            .timing(AgentSettings.timing(config.timing()))
+            .dataPlane(dataPlane)
+            .observer(events)
+            .listener(e -> log.info("{}", describe(e)));
+    for (RaftVipNode.Member m : AgentSettings.members(config)) {
+      b.member(m);
+    }
+    RaftVipNode node;
+    try {
+      node = b.start();
+    } catch (IOException | RuntimeException e) {
+      dataPlane.close();
+      throw e;
+    }
+    HealthStatusManager health = new HealthStatusManager();
+    AdminService admin = new AdminService(node, adminAddresses, events);
+    var listen = config.admin().listen();
+    NettyServerBuilder sb =
+        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .maxInboundMessageSize(1 << 20);
+    if (token.isPresent()) {
+      sb.addService(ServerInterceptors.intercept(admin, new BearerTokenInterceptor(token.get())));
+    } else {
+      sb.addService(admin);
+    }
+    Server server = sb.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      node.close();
+      dataPlane.close();
+      throw new IOException("cannot listen on admin.listen " + listen + ": " + e.getMessage(), e);
+    }
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    Agent a = new Agent(self, node, events, server, health, dataPlane, AgentSettings.vips(config));
+    a.bootstrap.start();
+    log.info(
+        "{}: agent started; admin API on {}, raft on {}",
+        self,
+        listen,
+        config.self().raftAddress());
+    return a;
+  }
+
+  /** The embedded node (tests and the demo read its state). */
+  public RaftVipNode node() {
+    return node;
+  }
+
+  /** The admin server's port (useful when the config asked for port 0). */
+  public int adminPort() {
+    return adminServer.getPort();
+  }
+
+  /**
+   * Submits the config's VIPs once, when the cluster's VIP set was never initialised; the first
+   * agent's commit wins, later ones are refused (AlreadyBootstrapped) and only compared.
+   */
+  private void bootstrap(List<VipSpec> specs) {
+    long start = System.nanoTime();
+    while (!closed && !node.state().bootstrapped()) {
+      if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(BOOTSTRAP_GIVE_UP_MS)) {
+        log.error(
+            "{}: no quorum for {} s: the config's VIPs were not submitted; they will be on the"
+                + " next start",
+            self,
+            BOOTSTRAP_GIVE_UP_MS / 1000);
+        return;
+      }
+      if (node.leaderId().isEmpty()) {
+        sleep(BOOTSTRAP_RETRY_MS);
+        continue;
+      }
+      try {
+        node.submit(new Command.Bootstrap(specs), BOOTSTRAP_TIMEOUT)
+            .get(BOOTSTRAP_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        log.info(
+            "{}: bootstrapped the cluster with the {} VIPs of this config", self, specs.size());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RaftNodeException.Rejected r) {
+          if (r.rejection() instanceof Rejection.AlreadyBootstrapped) {
+            break;
+          }
+          log.error("{}: the cluster refused the config's VIPs: {}", self, r.rejection().message());
+          return;
+        }
+        log.debug("{}: bootstrap attempt failed: {}", self, String.valueOf(cause));
+        sleep(BOOTSTRAP_RETRY_MS);
+      } catch (TimeoutException e) {
+        sleep(BOOTSTRAP_RETRY_MS);
+      }
+    }
+    if (!closed) {
+      compareWithConfig(specs, node.state());
+    }
+  }
+
+  private void compareWithConfig(List<VipSpec> specs, ClusterState state) {
+    for (VipSpec s : specs) {
+      Optional<Vip> v = state.vip(s.name());
+      if (v.isEmpty() || !v.get().spec().equals(s)) {
+        log.info(
+            "{}: the config's VIP {} differs from the cluster's; the cluster's state wins"
+                + " (change VIPs with raftvip vip ...)",
+            self,
+            s.name());
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String describe(RaftVipNode.VipEvent e) {
+    if (e instanceof RaftVipNode.VipEvent.BecameOwner o) {
+      return "VIP " + o.vip() + ": became owner at epoch " + o.epoch();
+    }
+    if (e instanceof RaftVipNode.VipEvent.Released r) {
+      return "VIP " + r.vip() + ": released (epoch " + r.epoch() + ")";
+    }
+    if (e instanceof RaftVipNode.VipEvent.Stopped s) {
+      return "VIP " + s.vip() + ": stopped serving";
+    }
+    if (e instanceof RaftVipNode.VipEvent.LeaseLost l) {
+      return "VIP " + l.vip() + ": lease lost, fence closed";
+    }
+    if (e instanceof RaftVipNode.VipEvent.EffectFailed f) {
+      return "VIP " + f.vip() + ": " + f.effect() + " failed: " + f.error();
+    }
+    return e.toString();
+  }
+
+  /** Graceful stop (see the class comment). Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("{}: stopping: moving this node's VIPs away", self);
+    health.enterTerminalState();
+    bootstrap.interrupt();
+    events.close();
+    adminServer.shutdown();
+    try {
+      node.close();
+    } finally {
+      try {
+        adminServer.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      adminServer.shutdownNow();
+      dataPlane.close();
+      log.info("{}: stopped", self);
+    }
+  }
+}

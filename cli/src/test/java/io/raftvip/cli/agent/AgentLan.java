@@ -1,0 +1,192 @@
+package io.raftvip.cli.agent;
+
+import io.raftvip.cli.Main;
+import io.raftvip.testlan.Host;
+import io.raftvip.testlan.TestLan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A namespace LAN with one real {@code raftvip agent} process per node (the operator's binary:
+ * {@link Main} with {@code agent --config}), configs and storage in a temporary directory, and
+ * kernel-side views (which node has the VIP address). Closing kills what is still running (by PID,
+ * through {@link TestLan}) and removes the namespaces.
+ */
+final class AgentLan implements AutoCloseable {
+
+  static final int RAFT_PORT = 7101;
+  static final int ADMIN_PORT = 7100;
+
+  final TestLan lan;
+  final Path dir;
+  final UUID clusterId = UUID.randomUUID();
+  private final String vipsYaml;
+  private final Map<Integer, Process> agents = new LinkedHashMap<>();
+
+  AgentLan(String name, int nodes, String vipsYaml) throws IOException {
+    this.dir = Files.createTempDirectory("raftvip-agentlan-");
+    this.vipsYaml = vipsYaml;
+    this.lan = TestLan.builder().name(name).nodes(nodes).client(true).start();
+  }
+
+  Host node(int i) {
+    return lan.node(i);
+  }
+
+  Path config(int i) {
+    return dir.resolve("n" + i + ".yaml");
+  }
+
+  Path log(int i) {
+    return dir.resolve("n" + i + ".log");
+  }
+
+  /** Writes node i's config: every node of the LAN a voter, defaults otherwise. */
+  Path writeConfig(int i) {
+    StringBuilder y = new StringBuilder();
+    y.append("node:\n  id: n").append(i).append('\n');
+    y.append("  storage-dir: ").append(dir.resolve("data-n" + i)).append('\n');
+    y.append("  interface: eth0\n");
+    y.append("cluster:\n  id: ").append(clusterId).append("\n  peers:\n");
+    for (Host h : lan.nodes()) {
+      y.append("    - {id: n")
+          .append(h.index())
+          .append(", raft: ")
+          .append(h.ipv4())
+          .append(':')
+          .append(RAFT_PORT)
+          .append(", admin: ")
+          .append(h.ipv4())
+          .append(':')
+          .append(ADMIN_PORT)
+          .append("}\n");
+    }
+    y.append("admin:\n  listen: ")
+        .append(lan.node(i).ipv4())
+        .append(':')
+        .append(ADMIN_PORT)
+        .append('\n');
+    y.append(vipsYaml);
+    try {
+      Files.writeString(config(i), y.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return config(i);
+  }
+
+  /** Starts node i's agent (writing its config first). */
+  Process start(int i) {
+    writeConfig(i);
+    Process p =
+        lan.node(i)
+            .startJava(
+                Main.class,
+                List.of("-Xmx128m"),
+                List.of("agent", "--config", config(i).toString()),
+                log(i));
+    agents.put(i, p);
+    return p;
+  }
+
+  void startAll() {
+    for (Host h : lan.nodes()) {
+      start(h.index());
+    }
+  }
+
+  Optional<Process> agent(int i) {
+    return Optional.ofNullable(agents.get(i));
+  }
+
+  /** Nodes whose eth0 carries {@code address} right now (the kernel's view). */
+  List<Integer> holders(String address) {
+    List<Integer> out = new ArrayList<>();
+    for (Host h : lan.nodes()) {
+      String addrs = h.exec("ip", "-o", "addr", "show").stdout();
+      if (addrs.contains(" " + address + "/")) {
+        out.add(h.index());
+      }
+    }
+    return out;
+  }
+
+  /** Waits until exactly one node holds {@code address}; returns it. */
+  int awaitSingleHolder(String address, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    List<Integer> last = List.of();
+    while (System.nanoTime() < end) {
+      last = holders(address);
+      if (last.size() == 1) {
+        return last.get(0);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        "no single holder of " + address + " within " + timeout + "; holders " + last + logs());
+  }
+
+  /** Waits until {@code p} exits; its exit code. */
+  static int awaitExit(Process p, Duration timeout) throws InterruptedException {
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process " + p.pid() + " did not exit within " + timeout);
+    }
+    return p.exitValue();
+  }
+
+  /** The tails of the agents' logs, for failure messages. */
+  String logs() {
+    StringBuilder sb = new StringBuilder();
+    for (Host h : lan.nodes()) {
+      Path l = log(h.index());
+      try {
+        if (Files.exists(l)) {
+          List<String> lines = Files.readAllLines(l, StandardCharsets.UTF_8);
+          sb.append("\n--- n").append(h.index()).append(" log (last 40 lines) ---\n");
+          lines
+              .subList(Math.max(0, lines.size() - 40), lines.size())
+              .forEach(x -> sb.append(x).append('\n'));
+        }
+      } catch (IOException e) {
+        sb.append("\n(cannot read ").append(l).append(": ").append(e).append(")");
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      lan.close();
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var s = Files.walk(root)) {
+      s.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // Best effort: a temp dir.
+                }
+              });
+    } catch (IOException ignored) {
+      // Best effort.
+    }
+  }
+}
