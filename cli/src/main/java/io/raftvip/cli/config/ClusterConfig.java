@@ -11,7 +11,7 @@ import java.util.UUID;
  * The Raft group: its id and every voting member, this node included.
  *
  * @param id the Raft group id; all members must agree on it
- * @param peers the voting members in file order: 3 or 5, or 1 for tests (warned)
+ * @param peers the voting members in file order: 3, or 1 for tests (warned)
  */
 public record ClusterConfig(UUID id, List<PeerConfig> peers) {
 
@@ -20,14 +20,16 @@ public record ClusterConfig(UUID id, List<PeerConfig> peers) {
     peers = List.copyOf(peers);
     Violations v = new Violations();
     int n = peers.size();
-    // An even count adds a member without adding a tolerated failure; 7+ is outside what the
-    // failover budget was measured for (docs/config.md).
-    if (n != 1 && n != 3 && n != 5) {
+    // An even count adds a member without adding a tolerated failure; five or more voters break
+    // the leader-lease argument (a follower can vote before its lease acknowledgement lapses,
+    // docs/safety.md section 7), so the coordinator refuses them too.
+    if (n != 1 && n != 3) {
       v.add(
           "peers",
           "has "
               + Texts.count(n, "peer", "peers")
-              + "; a quorum needs 3 or 5 voting members (1 for tests), this node included");
+              + "; a quorum needs 3 voting members (1 for tests), this node included; 5 are not"
+              + " supported by the lease design (docs/safety.md section 7)");
     }
     Map<String, Integer> ids = new HashMap<>();
     Map<HostPort, String> endpoints = new HashMap<>();

@@ -49,18 +49,21 @@ public record TimingConfig(
   static final Duration MARGIN_MAX = Duration.ofSeconds(10);
   static final Duration MOVE_HOLD_DOWN_MAX = Duration.ofHours(1);
 
-  /** Every setting at its default: 200 ms leases renewed every 50 ms, Ratis 150/300 ms. */
+  /**
+   * Every setting at its default, the same as the coordinator's TimingSettings.defaults(): 200 ms
+   * leases renewed every 50 ms, leader-lease pings every 25 ms, Ratis 150/300 ms.
+   */
   public static final TimingConfig DEFAULTS =
       new TimingConfig(
           Duration.ofMillis(200),
           Duration.ofMillis(50),
-          Duration.ofMillis(50),
+          Duration.ofMillis(25),
           Duration.ofMillis(150),
           Duration.ofMillis(300),
           Units.PPM_PER_PERCENT,
           Duration.ofMillis(20),
           Duration.ofMillis(10),
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(3));
 
   public TimingConfig {
     Objects.requireNonNull(lease, "lease");

@@ -373,8 +373,9 @@ class ConfigErrorsTest {
         c(
             "even number of peers",
             BASE.replace("    - {id: n3, raft: 198.18.0.13:7101, admin: 198.18.0.13:7100}\n", ""),
-            "raftvip.yaml:6:3: cluster.peers: has 2 peers; a quorum needs 3 or 5 voting members"
-                + " (1 for tests), this node included"),
+            "raftvip.yaml:6:3: cluster.peers: has 2 peers; a quorum needs 3 voting members"
+                + " (1 for tests), this node included; 5 are not supported by the lease design"
+                + " (docs/safety.md section 7)"),
         c(
             "peer with one endpoint for raft and admin",
             BASE.replace("admin: 198.18.0.13:7100", "admin: 198.18.0.13:7101"),

@@ -29,8 +29,6 @@ class ConfigParserTest {
           - {id: n1, raft: 198.18.0.11:7101, admin: 198.18.0.11:7100}
           - {id: n2, raft: '[2001:db8::12]:7101', admin: '[2001:DB8::12]:7100'}
           - {id: n3, raft: node3.example.net:7101, admin: Node3.Example.NET:7100}
-          - {id: n4, raft: 198.18.0.14:7101, admin: 198.18.0.14:7100}
-          - {id: n5, raft: 198.18.0.15:7101, admin: 198.18.0.15:7100}
       admin:
         listen: '[2001:db8::12]:7100'
         token-file: /etc/raftvip/token
@@ -86,7 +84,7 @@ class ConfigParserTest {
     assertThat(c.cluster().id()).isEqualTo(UUID.fromString("2f6c0a3e-8d1b-4c8e-9a57-3f5e2b1c4d6e"));
     assertThat(c.cluster().peers())
         .extracting(PeerConfig::id)
-        .containsExactly("n1", "n2", "n3", "n4", "n5");
+        .containsExactly("n1", "n2", "n3");
     assertThat(c.self().raftAddress()).isEqualTo(new HostPort("2001:db8::12", 7101));
     assertThat(c.self().adminAddress().toString()).isEqualTo("[2001:db8::12]:7100");
     assertThat(c.cluster().peers().get(2).adminAddress())
@@ -212,7 +210,7 @@ class ConfigParserTest {
         .contains("  listen: 198.18.0.11:7100\n")
         .contains("  lease: 200ms\n")
         .contains("  clock-drift-bound: 1%\n")
-        .contains("  move-hold-down: 5s\n")
+        .contains("  move-hold-down: 3s\n")
         .contains("  refresh: 10s\n");
   }
 
@@ -222,11 +220,11 @@ class ConfigParserTest {
 
     Positions p = result.positions();
     assertThat(p.exact("node.id")).contains(new Positions.Position(2, 7));
-    assertThat(p.exact("timing")).contains(new Positions.Position(22, 1));
-    assertThat(p.exact("timing.lease")).contains(new Positions.Position(23, 10));
+    assertThat(p.exact("timing")).contains(new Positions.Position(20, 1));
+    assertThat(p.exact("timing.lease")).contains(new Positions.Position(21, 10));
     assertThat(p.exact("cluster.peers[1]")).contains(new Positions.Position(9, 7));
-    assertThat(p.exact("vips[0].priorities.n2")).contains(new Positions.Position(45, 27));
-    assertThat(p.of("timing.unwritten")).isEqualTo(new Positions.Position(22, 1));
+    assertThat(p.exact("vips[0].priorities.n2")).contains(new Positions.Position(43, 27));
+    assertThat(p.of("timing.unwritten")).isEqualTo(new Positions.Position(20, 1));
     assertThat(p.of("nothing.here")).isEqualTo(Positions.TOP);
   }
 
