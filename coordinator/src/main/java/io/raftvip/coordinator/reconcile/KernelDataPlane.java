@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * gates VIP traffic arriving on the macvlan too: its inet input and arp output rules match the VIP
  * address on any interface, and frames the announcer sends leave through the macvlan's and the
  * parent's egress chains. Other interfaces of the node on the same LAN are the operator's: with the
- * default arp_ignore=0 Linux answers ARP for any local address on any interface, so another
- * macvlan or NIC there answers for the VIP with its own MAC (measured in VmacNamespaceTest) unless
- * it has arp_ignore=1 (or {@code net.ipv4.conf.all.arp_ignore=1}).
+ * default arp_ignore=0 Linux answers ARP for any local address on any interface, so another macvlan
+ * or NIC there answers for the VIP with its own MAC (measured in VmacNamespaceTest) unless it has
+ * arp_ignore=1 (or {@code net.ipv4.conf.all.arp_ignore=1}).
  *
  * <p>Drift ({@link #watch}): {@link #open} also subscribes to link and address notifications
  * ({@link NetlinkEvents}, thread {@value #EVENTS_THREAD_NAME}); that thread only translates events

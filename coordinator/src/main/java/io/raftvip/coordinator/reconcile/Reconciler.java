@@ -509,12 +509,13 @@ public final class Reconciler implements AutoCloseable {
       if (lifetimeSec < 1) {
         return;
       }
-      log.warn(
-          "VIP {}: address {} was removed by someone else while the lease is valid; re-adding it",
-          vip,
-          r.detail());
       notifyDrift(d);
-      readd(spec, a.epoch(), lifetimeSec);
+      if (readd(spec, a.epoch(), lifetimeSec)) {
+        log.warn(
+            "VIP {}: address {} was removed by someone else while the lease is valid; re-added it",
+            vip,
+            r.detail());
+      }
     } else if (d instanceof Drift.LinkReturned r) {
       if (!serving) {
         return;
@@ -523,8 +524,8 @@ public final class Reconciler implements AutoCloseable {
       notifyDrift(d);
       if (!plane.hasAddress(spec)) {
         int lifetimeSec = remainingLifetimeSec(vip);
-        if (lifetimeSec >= 1) {
-          readd(spec, a.epoch(), lifetimeSec);
+        if (lifetimeSec >= 1 && readd(spec, a.epoch(), lifetimeSec)) {
+          log.warn("VIP {}: address was gone from {}; re-added it", vip, r.detail());
         }
         return;
       }
@@ -534,16 +535,25 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  /** Re-adds the address with the backstop lifetime it had left, then announces. */
-  private void readd(VipSpec spec, long epoch, int lifetimeSec) {
+  /**
+   * Re-adds the address with the backstop lifetime it had left, then announces; true when added. A
+   * missing interface is not reported here: its own {@link Drift.InterfaceRemoved} follows (the
+   * kernel removes a link's addresses before the link), and if that report is lost the next refresh
+   * fails and reports it.
+   */
+  private boolean readd(VipSpec spec, long epoch, int lifetimeSec) {
     OwnerEffect refresh = new OwnerEffect.RefreshAddress(spec, lifetimeSec);
     try {
       plane.addAddress(spec, lifetimeSec);
+    } catch (NoSuchInterface gone) {
+      log.debug("VIP {}: not re-added, {}", spec.name(), gone.toString());
+      return false;
     } catch (RuntimeException e) {
       failed(refresh, e);
-      return;
+      return false;
     }
     announceNow(refresh, spec, epoch);
+    return true;
   }
 
   /** Whole seconds left of the address's backstop lifetime, rounded up; 0 when none. */

@@ -154,7 +154,9 @@ class VmacNamespaceTest {
     return h.execOrThrow("sysctl", "-n", key).stdout().trim();
   }
 
-  /** A gratuitous ARP (sender IP = target IP = VIP) sent from {@code mac} with sender {@code mac}. */
+  /**
+   * A gratuitous ARP (sender IP = target IP = VIP) sent from {@code mac} with sender {@code mac}.
+   */
   static boolean isGarp(Frame f, byte[] mac) {
     byte[] b = f.bytes();
     return isArpFromVip(f)
