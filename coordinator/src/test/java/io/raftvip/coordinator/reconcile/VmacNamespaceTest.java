@@ -146,6 +146,61 @@ class VmacNamespaceTest {
     }
   }
 
+  @Test
+  void servesAnIpv6VipOnTheIpv6VirtualMac() throws Exception {
+    VipSpec v6 = VipSpec.of("web6", "2001:db8::51/64").withVrid(VRID);
+    byte[] vmac6 = {0x00, 0x00, 0x5e, 0x00, 0x02, VRID};
+    byte[] vip6 = java.net.InetAddress.getByName("2001:db8::51").getAddress();
+    try (TestLan lan = TestLan.builder().name("vmac6").nodes(1).client(true).start()) {
+      Host node = lan.node(1);
+      Host client = lan.client();
+      String vmac = KernelDataPlane.vmacName(VRID, true, "eth0");
+      KernelDataPlane plane = node.inNetns(() -> KernelDataPlane.open("eth0"));
+      Reconciler reconciler = Reconciler.builder(plane).start();
+      try {
+        List<Frame> frames;
+        try (Capture cap = lan.capture("icmp6")) {
+          reconciler.submit(
+              List.of(
+                  new OwnerEffect.ArmFence(v6, 2, plane.nowMs() + LEASE_MS),
+                  new OwnerEffect.AddAddress(v6, 2, 40),
+                  new OwnerEffect.Announce(v6, 2)));
+          assertThat(reconciler.awaitIdle(IDLE)).isTrue();
+          assertThat(client.exec("ping", "-6", "-c", "1", "-W", "2", "2001:db8::51").ok())
+              .as("the client reaches the IPv6 VIP")
+              .isTrue();
+          Thread.sleep(300);
+          frames = cap.stop();
+        }
+        assertThat(client.execOrThrow("ip", "-6", "neigh", "show", "2001:db8::51").stdout())
+            .contains("00:00:5e:00:02:07");
+        assertThat(
+                frames.stream()
+                    .anyMatch(
+                        f -> {
+                          byte[] b = f.bytes();
+                          return b.length >= 78
+                              && regionEquals(b, 6, vmac6)
+                              && (b[20] & 0xff) == 58
+                              && (b[54] & 0xff) == 136
+                              && regionEquals(b, 62, vip6);
+                        }))
+            .as("a neighbour advertisement for the VIP from the IPv6 virtual MAC")
+            .isTrue();
+        assertThat(node.execOrThrow("ip", "-o", "addr", "show", "dev", vmac).stdout())
+            .contains("2001:db8::51/64");
+
+        reconciler.submit(
+            List.of(new OwnerEffect.CloseFence(v6), new OwnerEffect.RemoveAddress(v6)));
+        assertThat(reconciler.awaitIdle(IDLE)).isTrue();
+        assertThat(links(node)).doesNotContain(vmac);
+      } finally {
+        reconciler.close();
+        plane.close();
+      }
+    }
+  }
+
   static String links(Host h) {
     return h.execOrThrow("ip", "-o", "link", "show").stdout();
   }
