@@ -2,6 +2,7 @@ package io.raftvip.coordinator.reconcile;
 
 import io.raftvip.coordinator.core.VipSpec;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The node's data plane as the {@link Reconciler} drives it: a per-VIP fence with an absolute
@@ -22,8 +23,9 @@ public interface DataPlane extends AutoCloseable {
   long nowMs();
 
   /**
-   * Removes what an earlier process of this node left: closes every fence gate and removes every
-   * raftvip address. Tidiness only (they are covered by that process's lease, docs/safety.md §8.6).
+   * Removes what an earlier process of this node left: closes every fence gate, removes every
+   * raftvip address and every link raftvip created (virtual-MAC macvlans). Tidiness only (they are
+   * covered by that process's lease, docs/safety.md §8.6).
    */
   void flush();
 
@@ -39,11 +41,15 @@ public interface DataPlane extends AutoCloseable {
 
   /**
    * Adds the VIP address, or updates raftvip's existing one, with this valid lifetime (the backstop
-   * if the node stops). Called only while the fence is armed.
+   * if the node stops). Called only while the fence is armed. A VIP with a {@code vrid} is served
+   * on a macvlan with the virtual MAC, which this call creates and brings up first when missing.
    */
   void addAddress(VipSpec spec, int validLifetimeSec);
 
-  /** Removes raftvip's VIP address; no effect when it is not there. */
+  /**
+   * Removes raftvip's VIP address (and the VIP's virtual-MAC macvlan, when no other served VIP uses
+   * it); no effect when it is not there, also when its interface is gone.
+   */
   void removeAddress(VipSpec spec);
 
   /**
@@ -51,6 +57,22 @@ public interface DataPlane extends AutoCloseable {
    * stillOwned} is checked before every round (it may be called on another thread).
    */
   void announce(VipSpec spec, BooleanSupplier stillOwned);
+
+  /**
+   * Whether raftvip's address of {@code spec} is configured now; the reconciler asks before it
+   * repairs a reported {@link Drift.AddressRemoved} (the report may be stale). Default: true, for
+   * data planes that report no drift.
+   */
+  default boolean hasAddress(VipSpec spec) {
+    return true;
+  }
+
+  /**
+   * Starts reporting {@link Drift} to {@code sink}; called once, by the reconciler, before any
+   * other call. {@code sink} may be called from any thread, never blocks and is bounded (it drops
+   * what does not fit; the periodic refresh repairs addresses anyway). Default: reports nothing.
+   */
+  default void watch(Consumer<Drift> sink) {}
 
   /** Releases sockets and threads. */
   @Override

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +18,11 @@ import java.util.function.LongSupplier;
  * intervals of the injected clock, so tests can check that no two nodes' fences for a VIP were open
  * at once), which addresses are configured, and the announcements. Failures can be injected per
  * operation. Thread-safe (tests read it while the reconciler writes).
+ *
+ * <p>Virtual MACs: a VIP with a vrid gets a simulated macvlan with its {@link VipSpec#virtualMac()}
+ * while its address is configured ({@link #virtualMac}). Drift: the {@code simulate...} methods
+ * change the simulated kernel as someone else would and report it to the sink given to {@link
+ * #watch}, on the calling thread (as the netlink thread would).
  */
 public final class InMemoryDataPlane implements DataPlane {
 
@@ -39,6 +45,9 @@ public final class InMemoryDataPlane implements DataPlane {
   private final Map<VipName, Integer> addresses = new TreeMap<>();
   private final List<VipName> announced = new ArrayList<>();
   private final Set<String> failing = new HashSet<>();
+  private final Map<VipName, String> vmacs = new TreeMap<>();
+  private final Set<VipName> missingInterface = new HashSet<>();
+  private volatile Consumer<Drift> sink;
   private boolean closed;
 
   /** A data plane on {@code clockMs}, e.g. {@code () -> System.nanoTime() / 1_000_000}. */
@@ -75,6 +84,7 @@ public final class InMemoryDataPlane implements DataPlane {
       closeLast(list, now);
     }
     addresses.clear();
+    vmacs.clear();
   }
 
   @Override
@@ -103,6 +113,10 @@ public final class InMemoryDataPlane implements DataPlane {
   @Override
   public synchronized void addAddress(VipSpec spec, int validLifetimeSec) {
     record("addAddress", spec.name());
+    if (missingInterface.contains(spec.name())) {
+      throw new IllegalStateException("interface of " + spec.name() + " is gone (simulated)");
+    }
+    spec.virtualMac().ifPresent(mac -> vmacs.put(spec.name(), mac));
     addresses.put(spec.name(), validLifetimeSec);
   }
 
@@ -110,6 +124,65 @@ public final class InMemoryDataPlane implements DataPlane {
   public synchronized void removeAddress(VipSpec spec) {
     record("removeAddress", spec.name());
     addresses.remove(spec.name());
+    vmacs.remove(spec.name());
+  }
+
+  @Override
+  public synchronized boolean hasAddress(VipSpec spec) {
+    return addresses.containsKey(spec.name());
+  }
+
+  @Override
+  public void watch(Consumer<Drift> driftSink) {
+    this.sink = Objects.requireNonNull(driftSink, "driftSink");
+  }
+
+  /** Someone else deletes the address of {@code vip} ({@code ip addr del}); reported as drift. */
+  public void simulateAddressDeleted(VipName vip) {
+    synchronized (this) {
+      addresses.remove(vip);
+    }
+    report(new Drift.AddressRemoved(vip, "simulated ip addr del"));
+  }
+
+  /** The interface of {@code vip} comes back up after a link flap; reported as drift. */
+  public void simulateLinkReturned(VipName vip) {
+    report(new Drift.LinkReturned(vip, "simulated link up"));
+  }
+
+  /**
+   * The interface of {@code vip} is deleted: its address and macvlan go with it, and adding the
+   * address fails until {@link #simulateInterfaceRestored}; reported as drift.
+   */
+  public void simulateInterfaceDeleted(VipName vip) {
+    synchronized (this) {
+      addresses.remove(vip);
+      vmacs.remove(vip);
+      missingInterface.add(vip);
+    }
+    report(new Drift.InterfaceRemoved(vip, "simulated ip link del"));
+  }
+
+  /** The interface of {@code vip} exists again (not reported: a later refresh finds it). */
+  public synchronized void simulateInterfaceRestored(VipName vip) {
+    missingInterface.remove(vip);
+  }
+
+  /** An operator adds an untagged address equal to {@code vip}'s; reported as drift. */
+  public void simulateForeignAddress(VipName vip) {
+    report(new Drift.ForeignAddress(vip, "simulated ip addr add"));
+  }
+
+  private void report(Drift d) {
+    Consumer<Drift> s = sink;
+    if (s != null) {
+      s.accept(d);
+    }
+  }
+
+  /** The virtual MAC of {@code vip}'s simulated macvlan, present while its address is. */
+  public synchronized java.util.Optional<String> virtualMac(VipName vip) {
+    return java.util.Optional.ofNullable(vmacs.get(vip));
   }
 
   @Override

@@ -3,11 +3,14 @@ package io.raftvip.coordinator.reconcile;
 import io.raftvip.coordinator.core.VipName;
 import io.raftvip.coordinator.core.VipSpec;
 import io.raftvip.coordinator.core.lease.OwnerEffect;
+import io.raftvip.netio.NoSuchInterface;
+import io.raftvip.netio.NotOwnedByRaftvip;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,25 @@ import org.slf4j.LoggerFactory;
  *       (idempotent; covers a dropped or failed teardown) and hands the Release to the {@link
  *       ReleaseHandler} only when both succeeded. {@code OwnerLease} repeats CommitRelease, so a
  *       withheld one is retried.
+ *   <li>A refresh that had to add the address anew (it was gone, e.g. its interface came back)
+ *       announces the VIP again.
+ * </ul>
+ *
+ * <p>Drift ({@link DataPlane#watch}): reports are queued next to the effects (deduplicated, and
+ * only while the queue is at most three quarters full, so a flood of kernel notifications never
+ * crowds out effects) and handled on the reconciler thread, after re-checking the kernel:
+ *
+ * <ul>
+ *   <li>{@link Drift.AddressRemoved} while the fence is armed and the address was added: re-added
+ *       with the backstop lifetime it had left (never longer), a warning names it, and the VIP is
+ *       announced again.
+ *   <li>{@link Drift.LinkReturned}: the VIP is announced again (and re-added if the link lost it).
+ *   <li>{@link Drift.InterfaceRemoved}: reported as a failed {@link OwnerEffect.RefreshAddress}
+ *       with {@link NoSuchInterface}; the fence is closed and raftvip's address and macvlan removed
+ *       ({@link Listener#onStopped}). Later renewals may open the fence again, which serves nothing
+ *       without the address; the next refresh re-adds and announces it once the interface is back.
+ *   <li>{@link Drift.ForeignAddress}: reported as a failed {@link OwnerEffect.RefreshAddress} with
+ *       {@link NotOwnedByRaftvip}; the foreign address is never touched.
  * </ul>
  */
 public final class Reconciler implements AutoCloseable {
@@ -74,14 +96,24 @@ public final class Reconciler implements AutoCloseable {
      */
     default void onReleaseSubmitted(VipName vip, long epoch) {}
 
-    /** A data-plane call for {@code effect} failed. */
+    /**
+     * A data-plane call for {@code effect} failed. Drift that stops or endangers serving (interface
+     * deleted, foreign address equal to the VIP) is reported here too, as a failed {@link
+     * OwnerEffect.RefreshAddress}, the effect that keeps the address in place.
+     */
     default void onEffectFailed(OwnerEffect effect, RuntimeException error) {}
+
+    /** The reconciler handled {@code drift} of a VIP it knows (before any repair it makes). */
+    default void onDrift(Drift drift) {}
   }
 
   /** What the reconciler armed for a VIP (read by the announcer's ownership check). */
   private record Armed(long epoch, long untilMs) {}
 
   private static final Object STOP = new Object();
+
+  /** errno of a missing device, carried by the {@link NoSuchInterface} a deleted link reports. */
+  private static final int ENODEV = 19;
 
   private final DataPlane plane;
   private final ReleaseHandler releaseHandler;
@@ -96,6 +128,12 @@ public final class Reconciler implements AutoCloseable {
   private final Map<VipName, VipSpec> known = new HashMap<>();
   private final Map<VipName, Boolean> addressAdded = new HashMap<>();
   private final Map<VipName, Long> releaseReported = new HashMap<>();
+  private final Map<VipName, Long> addressExpiresMs = new HashMap<>();
+  // Drift reports queued and not yet handled: identical reports are queued once.
+  private final Set<Drift> pendingDrift = ConcurrentHashMap.newKeySet();
+  private final AtomicLong droppedDrift = new AtomicLong();
+  private final int queueCapacity;
+  private final boolean watchDrift;
   private volatile boolean closing;
   private volatile RuntimeException failure;
 
@@ -104,6 +142,8 @@ public final class Reconciler implements AutoCloseable {
     this.releaseHandler = b.releaseHandler;
     this.listener = b.listener;
     this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    this.queueCapacity = b.queueCapacity;
+    this.watchDrift = b.watchDrift;
     this.thread = new Thread(this::run, THREAD_NAME);
     this.thread.setDaemon(true);
   }
@@ -120,6 +160,7 @@ public final class Reconciler implements AutoCloseable {
     private Listener listener = Listener.NONE;
     private int queueCapacity = QUEUE_CAPACITY_DEFAULT;
     private boolean flushOnStart = true;
+    private boolean watchDrift = true;
 
     private Builder(DataPlane plane) {
       this.plane = Objects.requireNonNull(plane, "plane");
@@ -152,12 +193,21 @@ public final class Reconciler implements AutoCloseable {
       return this;
     }
 
+    /** Whether to subscribe to the data plane's {@link Drift} reports (default true). */
+    public Builder watchDrift(boolean watch) {
+      this.watchDrift = watch;
+      return this;
+    }
+
     /** Starts the reconciler thread. */
     public Reconciler start() {
       Reconciler r = new Reconciler(this);
       if (flushOnStart) {
         r.submitted.incrementAndGet();
         r.queue.add((Runnable) r::flush);
+      }
+      if (watchDrift) {
+        r.plane.watch(r::offerDrift);
       }
       r.thread.start();
       return r;
@@ -220,6 +270,31 @@ public final class Reconciler implements AutoCloseable {
     return dropped.get();
   }
 
+  /** Drift reports dropped because the queue was three quarters full or the reconciler closed. */
+  public long droppedDrift() {
+    return droppedDrift.get();
+  }
+
+  /**
+   * Queues a drift report for the reconciler thread; any thread, never blocks. Identical reports
+   * already queued are not queued again.
+   */
+  private void offerDrift(Drift d) {
+    if (closing || queue.remainingCapacity() <= queueCapacity / 4) {
+      droppedDrift.incrementAndGet();
+      return;
+    }
+    if (!pendingDrift.add(d)) {
+      return;
+    }
+    submitted.incrementAndGet();
+    if (!queue.offer(d)) {
+      submitted.decrementAndGet();
+      pendingDrift.remove(d);
+      droppedDrift.incrementAndGet();
+    }
+  }
+
   /**
    * Whether this reconciler has {@code vip} armed under {@code epoch} with a deadline ahead of now.
    * Thread-safe.
@@ -268,6 +343,9 @@ public final class Reconciler implements AutoCloseable {
       try {
         if (item instanceof Runnable r) {
           r.run();
+        } else if (item instanceof Drift d) {
+          pendingDrift.remove(d);
+          onDrift(d);
         } else {
           @SuppressWarnings("unchecked")
           List<OwnerEffect> batch = (List<OwnerEffect>) item;
@@ -363,6 +441,7 @@ public final class Reconciler implements AutoCloseable {
     }
     try {
       plane.addAddress(spec, lifetimeSec);
+      addressExpiresMs.put(spec.name(), plane.nowMs() + lifetimeSec * 1000L);
       if (addressAdded.put(spec.name(), true) == null) {
         listener.onServing(spec.name(), epoch);
       }
@@ -376,7 +455,123 @@ public final class Reconciler implements AutoCloseable {
     if (a == null) {
       return;
     }
+    boolean wasAdded = addressAdded.containsKey(r.vip());
     addAddress(r, r.spec(), a.epoch(), r.validLifetimeSec());
+    if (!wasAdded && addressAdded.containsKey(r.vip())) {
+      // Added anew (its interface came back, or the first add failed): tell the LAN again.
+      announceNow(r, r.spec(), a.epoch());
+    }
+  }
+
+  private void announceNow(OwnerEffect effect, VipSpec spec, long epoch) {
+    VipName vip = spec.name();
+    try {
+      plane.announce(spec, () -> armed(vip, epoch));
+    } catch (RuntimeException e) {
+      failed(effect, e);
+    }
+  }
+
+  private void onDrift(Drift d) {
+    VipName vip = d.vip();
+    VipSpec spec = known.get(vip);
+    if (spec == null) {
+      return;
+    }
+    Armed a = armed.get(vip);
+    boolean serving = a != null && armed(vip, a.epoch()) && addressAdded.containsKey(vip);
+    OwnerEffect keep = new OwnerEffect.RefreshAddress(spec, remainingLifetimeSec(vip));
+    if (d instanceof Drift.ForeignAddress f) {
+      log.warn(
+          "VIP {}: {} carries the VIP's address without raftvip's tag; leaving it in place",
+          vip,
+          f.detail());
+      notifyDrift(d);
+      failed(
+          keep,
+          new NotOwnedByRaftvip(
+              "serve VIP " + vip, f.detail(), "no raftvip IFA_PROTO tag", "remove it"));
+    } else if (d instanceof Drift.InterfaceRemoved r) {
+      if (a == null && !addressAdded.containsKey(vip)) {
+        return;
+      }
+      log.warn("VIP {}: {} was deleted; no longer serving the VIP", vip, r.detail());
+      notifyDrift(d);
+      failed(keep, new NoSuchInterface("serve VIP " + vip, r.detail(), ENODEV));
+      closeFence(keep, spec);
+      removeAddress(keep, spec);
+    } else if (d instanceof Drift.AddressRemoved r) {
+      if (!serving || plane.hasAddress(spec)) {
+        // Our own removal, a lapsed lease, or already back: nothing to repair.
+        return;
+      }
+      int lifetimeSec = remainingLifetimeSec(vip);
+      if (lifetimeSec < 1) {
+        return;
+      }
+      notifyDrift(d);
+      if (readd(spec, a.epoch(), lifetimeSec)) {
+        log.warn(
+            "VIP {}: address {} was removed by someone else while the lease is valid; re-added it",
+            vip,
+            r.detail());
+      }
+    } else if (d instanceof Drift.LinkReturned r) {
+      if (!serving) {
+        return;
+      }
+      log.info("VIP {}: {} is usable again; announcing the VIP", vip, r.detail());
+      notifyDrift(d);
+      if (!plane.hasAddress(spec)) {
+        int lifetimeSec = remainingLifetimeSec(vip);
+        if (lifetimeSec >= 1 && readd(spec, a.epoch(), lifetimeSec)) {
+          log.warn("VIP {}: address was gone from {}; re-added it", vip, r.detail());
+        }
+        return;
+      }
+      announceNow(new OwnerEffect.Announce(spec, a.epoch()), spec, a.epoch());
+    } else {
+      throw new IllegalStateException("unknown drift " + d);
+    }
+  }
+
+  /**
+   * Re-adds the address with the backstop lifetime it had left, then announces; true when added. A
+   * missing interface is not reported here: its own {@link Drift.InterfaceRemoved} follows (the
+   * kernel removes a link's addresses before the link), and if that report is lost the next refresh
+   * fails and reports it.
+   */
+  private boolean readd(VipSpec spec, long epoch, int lifetimeSec) {
+    OwnerEffect refresh = new OwnerEffect.RefreshAddress(spec, lifetimeSec);
+    try {
+      plane.addAddress(spec, lifetimeSec);
+    } catch (NoSuchInterface gone) {
+      log.debug("VIP {}: not re-added, {}", spec.name(), gone.toString());
+      return false;
+    } catch (RuntimeException e) {
+      failed(refresh, e);
+      return false;
+    }
+    announceNow(refresh, spec, epoch);
+    return true;
+  }
+
+  /** Whole seconds left of the address's backstop lifetime, rounded up; 0 when none. */
+  private int remainingLifetimeSec(VipName vip) {
+    Long expires = addressExpiresMs.get(vip);
+    if (expires == null) {
+      return 0;
+    }
+    long leftMs = expires - plane.nowMs();
+    return leftMs <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (leftMs + 999) / 1000);
+  }
+
+  private void notifyDrift(Drift d) {
+    try {
+      listener.onDrift(d);
+    } catch (RuntimeException e) {
+      log.warn("reconciler listener threw on {}", d, e);
+    }
   }
 
   private void announce(OwnerEffect.Announce a) {
@@ -406,6 +601,7 @@ public final class Reconciler implements AutoCloseable {
   private boolean removeAddress(OwnerEffect effect, VipSpec spec) {
     try {
       plane.removeAddress(spec);
+      addressExpiresMs.remove(spec.name());
       if (addressAdded.remove(spec.name()) != null) {
         listener.onStopped(spec.name());
       }
