@@ -108,7 +108,10 @@ public final class AgentCommand implements Callable<Integer> {
     }
     Agent agent;
     try {
-      KernelDataPlane plane = KernelDataPlane.open(config.node().interfaceName());
+      KernelDataPlane plane =
+          KernelDataPlane.open(config.node().interfaceName())
+              .announceBurst(config.announce().count(), config.announce().interval().toMillis())
+              .announceRefreshMs(config.announce().refresh().toMillis());
       agent = Agent.start(config, plane, token);
     } catch (Exception e) {
       err.println("raftvip agent: not started: " + describe(e));

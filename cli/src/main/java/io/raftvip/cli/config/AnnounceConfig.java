@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record AnnounceConfig(int count, Duration interval, Duration refresh) {
 
-  static final int COUNT_MAX = 20;
+  static final int COUNT_MAX = 10;
   static final Duration INTERVAL_MIN = Duration.ofMillis(10);
   static final Duration INTERVAL_MAX = Duration.ofSeconds(10);
   static final Duration REFRESH_MIN = Duration.ofSeconds(1);

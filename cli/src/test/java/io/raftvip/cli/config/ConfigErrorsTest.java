@@ -176,7 +176,7 @@ class ConfigErrorsTest {
         c(
             "negative count",
             BASE + "announce:\n  count: -1\n",
-            "raftvip.yaml:11:10: announce.count: must be between 1 and 20, got -1"),
+            "raftvip.yaml:11:10: announce.count: must be between 1 and 10, got -1"),
         c(
             "count not a number",
             BASE + "announce:\n  count: three\n",
@@ -442,7 +442,7 @@ class ConfigErrorsTest {
                 + " interface)",
             "raftvip.yaml:9:3: warning: cluster.peers: a single voting member tolerates no"
                 + " failure; use it for tests only",
-            "raftvip.yaml:11:19: announce.count: must be between 1 and 20, got 0"),
+            "raftvip.yaml:11:19: announce.count: must be between 1 and 10, got 0"),
 
         // ---- the host check, with an injected interface list
         host(

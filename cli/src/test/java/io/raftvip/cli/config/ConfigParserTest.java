@@ -82,9 +82,7 @@ class ConfigParserTest {
 
     assertThat(c.node()).isEqualTo(new NodeConfig("n2", Path.of("/srv/raftvip"), "eth1"));
     assertThat(c.cluster().id()).isEqualTo(UUID.fromString("2f6c0a3e-8d1b-4c8e-9a57-3f5e2b1c4d6e"));
-    assertThat(c.cluster().peers())
-        .extracting(PeerConfig::id)
-        .containsExactly("n1", "n2", "n3");
+    assertThat(c.cluster().peers()).extracting(PeerConfig::id).containsExactly("n1", "n2", "n3");
     assertThat(c.self().raftAddress()).isEqualTo(new HostPort("2001:db8::12", 7101));
     assertThat(c.self().adminAddress().toString()).isEqualTo("[2001:db8::12]:7100");
     assertThat(c.cluster().peers().get(2).adminAddress())

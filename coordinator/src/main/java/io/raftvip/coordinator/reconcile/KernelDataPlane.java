@@ -103,6 +103,8 @@ public final class KernelDataPlane implements DataPlane {
   private final Map<Integer, Boolean> linkUsable = new ConcurrentHashMap<>();
   private volatile Consumer<Drift> sink;
   private volatile long announceRefreshMs = ANNOUNCE_REFRESH_MS_DEFAULT;
+  private volatile int announceCount = Announcement.DEFAULT_COUNT;
+  private volatile long announceIntervalMs = Announcement.DEFAULT_INTERVAL_MS;
   private NetlinkEvents events;
 
   /**
@@ -187,6 +189,20 @@ public final class KernelDataPlane implements DataPlane {
               + periodMs);
     }
     this.announceRefreshMs = periodMs;
+    return this;
+  }
+
+  /**
+   * Sets the burst sent when this node starts serving a VIP: {@code count} rounds (1..{@value
+   * Announcement#MAX_COUNT}) {@code intervalMs} apart (1..{@value Announcement#MAX_INTERVAL_MS});
+   * default {@value Announcement#DEFAULT_COUNT} rounds {@value Announcement#DEFAULT_INTERVAL_MS} ms
+   * apart. Applies to announcements made afterwards.
+   */
+  public KernelDataPlane announceBurst(int count, long intervalMs) {
+    // Validated by the same rules the announcement applies, before anything is changed.
+    Announcement.of(java.net.InetAddress.getLoopbackAddress(), "lo").withBurst(count, intervalMs);
+    this.announceCount = count;
+    this.announceIntervalMs = intervalMs;
     return this;
   }
 
@@ -406,7 +422,9 @@ public final class KernelDataPlane implements DataPlane {
   @Override
   public void announce(VipSpec spec, BooleanSupplier stillOwned) {
     Announcement a =
-        Announcement.of(inet(spec), addressInterface(spec)).withOwnershipCheck(stillOwned);
+        Announcement.of(inet(spec), addressInterface(spec))
+            .withBurst(announceCount, announceIntervalMs)
+            .withOwnershipCheck(stillOwned);
     if (spec.vrid().isPresent()) {
       int vrid = spec.vrid().getAsInt();
       a =
