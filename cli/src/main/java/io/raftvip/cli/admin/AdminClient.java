@@ -125,10 +125,13 @@ public final class AdminClient implements AutoCloseable {
 
   /**
    * Transport failures carry the socket error as cause; a status a server sent arrives in trailers
-   * and has none.
+   * and has none. The exception: a connection the peer closes before HTTP/2 is up (a plaintext
+   * client at a TLS port) has no cause, only grpc-java's fixed description.
    */
   static boolean isTransportFailure(Status status) {
-    return status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null;
+    return status.getCode() == Status.Code.UNAVAILABLE
+        && (status.getCause() != null
+            || StatusMapping.CLOSED_DURING_SETUP.equals(status.getDescription()));
   }
 
   private AdminServiceBlockingStub stub(int i) {

@@ -18,6 +18,9 @@ public final class StatusMapping {
   /** Server messages longer than this are cut: one line on a terminal, not a page. */
   static final int DESCRIPTION_LENGTH_MAX = 300;
 
+  /** grpc-java's description when the peer closes the connection before any HTTP/2 frame. */
+  static final String CLOSED_DURING_SETUP = "Network closed for unknown reason";
+
   private StatusMapping() {}
 
   /** The exit code for a status the server (or the transport) gave. */
@@ -75,6 +78,9 @@ public final class StatusMapping {
   /** Why the transport failed, short: "connection refused", "connect timed out". */
   static String transportReason(Status status) {
     Throwable top = status.getCause();
+    if (top == null && CLOSED_DURING_SETUP.equals(status.getDescription())) {
+      return "connection closed during setup; TLS on one side only?";
+    }
     // The socket error may sit anywhere in the chain (Netty wraps it); bounded walk.
     Throwable cause = top;
     for (int i = 0; cause != null && i < 8; i++) {

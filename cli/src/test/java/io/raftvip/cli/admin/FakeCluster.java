@@ -4,6 +4,8 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +31,10 @@ final class FakeCluster implements AutoCloseable {
   private final Server server;
 
   private FakeCluster(String nodeId, String requiredToken) {
+    this(nodeId, requiredToken, InsecureServerCredentials.create());
+  }
+
+  private FakeCluster(String nodeId, String requiredToken, ServerCredentials credentials) {
     this.service = new FakeAdminService(nodeId);
     ServerInterceptor gate =
         new ServerInterceptor() {
@@ -56,7 +63,7 @@ final class FakeCluster implements AutoCloseable {
     try {
       this.server =
           NettyServerBuilder.forAddress(
-                  new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+                  new InetSocketAddress("127.0.0.1", 0), credentials)
               .addService(ServerInterceptors.intercept(service, gate))
               .build()
               .start();
@@ -75,6 +82,31 @@ final class FakeCluster implements AutoCloseable {
 
   static FakeCluster withToken(String token) {
     return new FakeCluster("n1", token);
+  }
+
+  /** Mutual TLS with the test material in src/test/resources/tls: client certificates required. */
+  static FakeCluster withMutualTls() {
+    try {
+      return new FakeCluster(
+          "n1",
+          null,
+          TlsServerCredentials.newBuilder()
+              .keyManager(tlsFile("server.pem").toFile(), tlsFile("server.key").toFile())
+              .trustManager(tlsFile("ca.pem").toFile())
+              .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A file of the test TLS material. */
+  static Path tlsFile(String name) {
+    try {
+      return Path.of(FakeCluster.class.getResource("/tls/" + name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code 127.0.0.1:port}, for --cluster. */
