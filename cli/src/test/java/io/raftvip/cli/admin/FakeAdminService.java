@@ -114,6 +114,10 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
     return leader;
   }
 
+  synchronized int watcherCount() {
+    return watchers.size();
+  }
+
   synchronized long lastIndex() {
     return index;
   }
