@@ -3,9 +3,9 @@ package io.raftvip.cli.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Help and completion of the admin commands. */
 class AdminHelpTest {

@@ -73,14 +73,12 @@ class ConnectionTest {
       minority.service.noQuorum = true;
 
       AdminCli r =
-          AdminCli.run(
-              "status", "--json", "-c", minority.endpoint() + "," + majority.endpoint());
+          AdminCli.run("status", "--json", "-c", minority.endpoint() + "," + majority.endpoint());
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.out()).contains("\"answeredBy\":\"n2\"");
       assertThat(minority.calls.get()).isEqualTo(1);
 
-      AdminCli both =
-          AdminCli.run("status", "-c", minority.endpoint() + "," + minority.endpoint());
+      AdminCli both = AdminCli.run("status", "-c", minority.endpoint() + "," + minority.endpoint());
 
       // The same endpoint twice is tried once.
       assertThat(both.exitCode()).isEqualTo(3);
@@ -117,9 +115,7 @@ class ConnectionTest {
       assertThat(r.exitCode()).isEqualTo(6);
       assertThat(r.err())
           .isEqualTo(
-              "raftvip: missing bearer token (UNAUTHENTICATED from "
-                  + cluster.endpoint()
-                  + ")\n");
+              "raftvip: missing bearer token (UNAUTHENTICATED from " + cluster.endpoint() + ")\n");
     }
   }
 
@@ -129,8 +125,8 @@ class ConnectionTest {
     Path file = Files.writeString(dir.resolve("token"), wrong + "\r\n");
     try (FakeCluster cluster = FakeCluster.withToken(TOKEN)) {
       AdminCli r =
-          AdminCli.at(cluster, "vip", "add", "web", "198.18.0.200/24", "--token-file",
-              file.toString());
+          AdminCli.at(
+              cluster, "vip", "add", "web", "198.18.0.200/24", "--token-file", file.toString());
       AdminCli verbose =
           AdminCli.at(cluster, "status", "--verbose", "--json", "--token-file", file.toString());
 
@@ -157,13 +153,15 @@ class ConnectionTest {
     AdminCli space = AdminCli.run("status", "--token-file", spaced.toString());
 
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err()).contains("--token-file " + dir.resolve("nope") + " cannot be read: no such file");
+    assertThat(missing.err())
+        .contains("--token-file " + dir.resolve("nope") + " cannot be read: no such file");
     assertThat(blank.exitCode()).isEqualTo(2);
     assertThat(blank.err()).contains("--token-file " + empty + " is empty");
     assertThat(space.exitCode()).isEqualTo(2);
     assertThat(space.err())
-        .contains("the token must be one line of printable ASCII without spaces (bad character at"
-            + " position 4)")
+        .contains(
+            "the token must be one line of printable ASCII without spaces (bad character at"
+                + " position 4)")
         .doesNotContain("def-hidden");
   }
 
@@ -178,7 +176,8 @@ class ConnectionTest {
       assertThat(half.err())
           .contains("--tls-cert and --tls-key go together (mutual TLS); give both or neither");
       assertThat(missing.exitCode()).isEqualTo(2);
-      assertThat(missing.err()).contains("--tls-ca " + dir.resolve("ca.pem") + " is not a readable file");
+      assertThat(missing.err())
+          .contains("--tls-ca " + dir.resolve("ca.pem") + " is not a readable file");
       assertThat(cluster.calls.get()).isZero();
     }
   }

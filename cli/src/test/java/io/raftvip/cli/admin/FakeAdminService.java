@@ -226,8 +226,7 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
       notFound(out, request.getName());
       return;
     }
-    append(
-        Event.newBuilder().setVipChanged(VipChanged.newBuilder().setVip(v).setDeleted(true)));
+    append(Event.newBuilder().setVipChanged(VipChanged.newBuilder().setVip(v).setDeleted(true)));
     reply(out, DeleteVipResponse.getDefaultInstance());
   }
 
@@ -380,8 +379,7 @@ final class FakeAdminService extends AdminServiceGrpc.AdminServiceImplBase {
       return;
     }
     nodes.remove(n.getId());
-    append(
-        Event.newBuilder().setNodeChanged(NodeChanged.newBuilder().setNode(n).setRemoved(true)));
+    append(Event.newBuilder().setNodeChanged(NodeChanged.newBuilder().setNode(n).setRemoved(true)));
     reply(out, RemoveNodeResponse.getDefaultInstance());
   }
 

@@ -4,12 +4,12 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,8 +46,7 @@ final class FakeCluster implements AutoCloseable {
               String auth = headers.get(AdminClient.AUTHORIZATION);
               if (auth == null) {
                 call.close(
-                    Status.UNAUTHENTICATED.withDescription("missing bearer token"),
-                    new Metadata());
+                    Status.UNAUTHENTICATED.withDescription("missing bearer token"), new Metadata());
                 return new ServerCall.Listener<>() {};
               }
               if (!auth.equals("Bearer " + requiredToken)) {
@@ -62,8 +61,7 @@ final class FakeCluster implements AutoCloseable {
         };
     try {
       this.server =
-          NettyServerBuilder.forAddress(
-                  new InetSocketAddress("127.0.0.1", 0), credentials)
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
               .addService(ServerInterceptors.intercept(service, gate))
               .build()
               .start();

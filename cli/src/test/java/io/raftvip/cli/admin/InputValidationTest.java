@@ -121,11 +121,16 @@ class InputValidationTest {
         Arguments.of(
             "node add n4 --raft 198.18.0.14:7100 --admin 198.18.0.14:7100",
             "--raft and --admin are both 198.18.0.14:7100; they need different ports"));
-    a.add(Arguments.of("node add n4 --admin 198.18.0.14:7100", "Missing required option: '--raft=HOST:PORT'"));
+    a.add(
+        Arguments.of(
+            "node add n4 --admin 198.18.0.14:7100", "Missing required option: '--raft=HOST:PORT'"));
     a.add(Arguments.of("leader transfer --to X", "--to node id \"X\" is invalid"));
     a.add(Arguments.of("watch --count 0", "--count 0 must be at least 1"));
     a.add(Arguments.of("watch --from-index -1", "--from-index -1 must not be negative"));
-    a.add(Arguments.of("status --timeout 10", "--timeout: expected a duration like \"200ms\" or \"1.5s\", got \"10\""));
+    a.add(
+        Arguments.of(
+            "status --timeout 10",
+            "--timeout: expected a duration like \"200ms\" or \"1.5s\", got \"10\""));
     a.add(Arguments.of("status --timeout 0s", "--timeout must be positive, got \"0s\""));
     return a;
   }

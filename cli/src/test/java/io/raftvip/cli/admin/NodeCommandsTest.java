@@ -133,8 +133,7 @@ class NodeCommandsTest {
                 + "\"adminAddress\":\"[2001:db8::14]:7100\"");
     assertThat(again.exitCode()).isEqualTo(5);
     assertThat(again.err())
-        .isEqualTo(
-            "raftvip: node \"n4\" is already a member (ALREADY_EXISTS from " + at + ")\n");
+        .isEqualTo("raftvip: node \"n4\" is already a member (ALREADY_EXISTS from " + at + ")\n");
     assertThat(rm.exitCode()).isZero();
     assertThat(rm.out()).isEqualTo("removed node n4\n");
     assertThat(rmJson.out()).isEqualTo("{\"removed\":\"n3\"}\n");

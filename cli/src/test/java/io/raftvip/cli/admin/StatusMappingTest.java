@@ -52,7 +52,8 @@ class StatusMappingTest {
 
   @Test
   void withoutDescriptionTheClientSaysWhatItAsked() {
-    assertThat(StatusMapping.failure(Status.NOT_FOUND, FROM, GET, Duration.ofSeconds(1)).getMessage())
+    assertThat(
+            StatusMapping.failure(Status.NOT_FOUND, FROM, GET, Duration.ofSeconds(1)).getMessage())
         .isEqualTo("vip \"web\" not found (NOT_FOUND from 198.18.0.11:7100)");
     assertThat(
             StatusMapping.failure(Status.ALREADY_EXISTS, FROM, GET, Duration.ofSeconds(1))
@@ -61,9 +62,9 @@ class StatusMappingTest {
     assertThat(
             StatusMapping.failure(Status.UNAVAILABLE, FROM, GET, Duration.ofSeconds(1))
                 .getMessage())
-        .isEqualTo("no quorum or no leader right now; retry later (UNAVAILABLE from 198.18.0.11:7100)");
-    assertThat(
-            StatusMapping.failure(Status.INTERNAL, FROM, MOVE, Duration.ofSeconds(1)).exitCode())
+        .isEqualTo(
+            "no quorum or no leader right now; retry later (UNAVAILABLE from 198.18.0.11:7100)");
+    assertThat(StatusMapping.failure(Status.INTERNAL, FROM, MOVE, Duration.ofSeconds(1)).exitCode())
         .isEqualTo(1);
   }
 

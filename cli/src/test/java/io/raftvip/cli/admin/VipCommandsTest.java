@@ -86,8 +86,8 @@ class VipCommandsTest {
     assertThat(v.getSpec().getAddress().getCidr()).isEqualTo("198.18.0.200/24");
     assertThat(v.getSpec().getInterface()).isEqualTo("eth1");
     assertThat(v.getSpec().getVrid()).isEqualTo(51);
-    assertThat(v.getSpec().getPrioritiesMap()).containsExactlyInAnyOrderEntriesOf(
-        java.util.Map.of("n1", 150, "n2", 100));
+    assertThat(v.getSpec().getPrioritiesMap())
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("n1", 150, "n2", 100));
     assertThat(v.getSpec().getPreempt()).isTrue();
     assertThat(v.getSpec().getHealthChecksList()).containsExactly("http");
     assertThat(r.out())
@@ -172,7 +172,8 @@ class VipCommandsTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     Vip v = cluster.service.vip("web");
     assertThat(v.getSpec().getAddress().getCidr()).isEqualTo("198.18.0.200/24");
-    assertThat(v.getSpec().getPrioritiesMap()).containsExactlyEntriesOf(java.util.Map.of("n3", 200));
+    assertThat(v.getSpec().getPrioritiesMap())
+        .containsExactlyEntriesOf(java.util.Map.of("n3", 200));
     assertThat(r.out()).contains("\"priorities\":{\"n3\":200}");
   }
 

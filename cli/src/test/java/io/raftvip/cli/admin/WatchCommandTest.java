@@ -31,7 +31,8 @@ class WatchCommandTest {
 
   @Test
   void countStopsAfterThatManyEventsInText() {
-    AdminCli r = AdminCli.at(cluster, "watch", "--from-index", Long.toString(first), "--count", "2");
+    AdminCli r =
+        AdminCli.at(cluster, "watch", "--from-index", Long.toString(first), "--count", "2");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
