@@ -108,7 +108,23 @@ final class WatchCommand extends AdminCommand {
         more = it.hasNext();
         ended = !more;
       } catch (StatusRuntimeException ex) {
-        if (ex.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+        Status.Code code = ex.getStatus().getCode();
+        if (code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED) {
+          // The node went away mid-stream (shutdown: UNAVAILABLE or RST_STREAM CANCEL, racing):
+          // the events so far are good, another node can continue.
+          throw new CommandFailedException(
+              ExitCodes.UNAVAILABLE,
+              "watch: the stream from "
+                  + client.answeredBy()
+                  + " broke after "
+                  + seen
+                  + (seen == 1 ? " event (" : " events (")
+                  + code
+                  + ")"
+                  + resumeHint(seen, next),
+              ex);
+        }
+        if (code != Status.Code.DEADLINE_EXCEEDED) {
           throw resumable(client.failure(ex, request), next);
         }
         timedOut = true;

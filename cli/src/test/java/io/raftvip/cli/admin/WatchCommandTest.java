@@ -189,9 +189,11 @@ class WatchCommandTest {
 
     AdminCli r = watch.get(10, TimeUnit.SECONDS);
 
-    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
     assertThat(r.out().split("\n")).hasSize(3);
-    assertThat(r.err()).startsWith("raftvip: ").endsWith("; resume with --from-index 104\n");
+    assertThat(r.err())
+        .startsWith("raftvip: watch: the stream from " + at + " broke after 3 events (")
+        .endsWith("); resume with --from-index 104\n");
   }
 
   /** Bounded: 5 s in 10 ms steps. */
