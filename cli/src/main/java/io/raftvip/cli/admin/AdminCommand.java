@@ -1,6 +1,7 @@
 package io.raftvip.cli.admin;
 
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.raftvip.cli.CommandFailedException;
 import io.raftvip.cli.ExitCodes;
 import io.raftvip.cli.Json;
@@ -102,7 +103,7 @@ abstract class AdminCommand implements Callable<Integer> {
   /** The deadline failure of a wait that ran out, from the endpoint that answered last. */
   static CommandFailedException timedOut(AdminClient client, Request request, Settings s) {
     return StatusMapping.failure(
-        io.grpc.Status.DEADLINE_EXCEEDED,
+        Status.DEADLINE_EXCEEDED,
         Objects.requireNonNullElse(client.answeredBy(), s.endpoints().get(0)),
         request,
         s.timeout());
