@@ -1,5 +1,7 @@
 package io.raftvip.cli;
 
+import io.raftvip.cli.admin.AdminChannelFactory;
+import io.raftvip.cli.admin.AdminCommands;
 import io.raftvip.cli.agent.AgentCommand;
 import io.raftvip.cli.config.Host;
 import io.raftvip.cli.config.LocalHost;
@@ -22,8 +24,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * code and a one-line message: users see {@code raftvip: <what went wrong>}, never a stack trace,
  * unless they ask with {@code --verbose}.
  *
- * <p>Only commands that work are registered; {@code agent} and the admin commands join the tree
- * here when they exist. {@code demo} runs the data-plane failover demo ({@code cli.demo}).
+ * <p>{@code agent} runs the daemon ({@code cli.agent}). The admin commands ({@code status}, {@code
+ * vip}, {@code node}, {@code leader}, {@code watch}) live in {@code cli.admin}; {@code demo} runs
+ * the data-plane failover demo ({@code cli.demo}).
  */
 public final class Main {
 
@@ -95,17 +98,26 @@ public final class Main {
    * privilege check).
    */
   public static CommandLine newCommandLine(Host host, DemoCommand demo) {
+    return newCommandLine(host, demo, AdminChannelFactory.NETTY);
+  }
+
+  /**
+   * Like {@link #newCommandLine(Host, DemoCommand)} with the factory every admin command opens its
+   * gRPC channels with (tests and embedders pass in-process or intercepted channels).
+   */
+  public static CommandLine newCommandLine(
+      Host host, DemoCommand demo, AdminChannelFactory channels) {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(demo, "demo");
     CommandLine config =
         new CommandLine(new ConfigCommand()).addSubcommand(new ConfigCheckCommand(host));
-    CommandLine root =
-        new CommandLine(new RaftvipCommand())
-            .addSubcommand(config)
-            .addSubcommand(demo)
-            .addSubcommand(new AgentCommand(host, Path.of("/proc/self/status")))
-            .addSubcommand(new CompletionCommand())
-            .addSubcommand(new CommandLine.HelpCommand());
+    CommandLine root = new CommandLine(new RaftvipCommand());
+    AdminCommands.addTo(root, channels);
+    root.addSubcommand(config)
+        .addSubcommand(demo)
+        .addSubcommand(new AgentCommand(host, Path.of("/proc/self/status")))
+        .addSubcommand(new CompletionCommand())
+        .addSubcommand(new CommandLine.HelpCommand());
     root.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
     root.getCommandSpec().usageMessage().exitCodeList(ExitCodes.help());
     config.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n");
@@ -128,18 +140,22 @@ public final class Main {
         return ExitCodes.USAGE;
       };
 
-  /** A command threw: one line, the trace only with --verbose. Exit 1. */
+  /**
+   * A command threw: one line, the trace only with --verbose. Exit 1, or the code a {@link
+   * CommandFailedException} carries (its message is complete, so no "--verbose" hint).
+   */
   private static final IExecutionExceptionHandler EXECUTION_FAILURE =
       (Exception e, CommandLine cmd, ParseResult parsed) -> {
         PrintWriter err = cmd.getErr();
         err.println("raftvip: " + describe(e));
+        boolean described = e instanceof CommandFailedException;
         if (verbose(parsed)) {
           e.printStackTrace(err);
-        } else {
+        } else if (!described) {
           err.println("(run with --verbose for details)");
         }
         err.flush();
-        return ExitCodes.FAILURE;
+        return described ? ((CommandFailedException) e).exitCode() : ExitCodes.FAILURE;
       };
 
   /** True when --verbose was given at any level of the command line. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     usageHelpAutoWidth = true,
     description = "Raft-backed high-availability coordinator for floating (virtual) IP addresses.",
     footerHeading = "%n",
-    footer = "Docs: docs/config.md (configuration), docs/architecture.md.")
+    footer = "Docs: docs/cli.md (commands), docs/config.md (configuration), docs/architecture.md.")
 final class RaftvipCommand {
 
   /** Read by the exception handler through the parse result, from any subcommand level. */
