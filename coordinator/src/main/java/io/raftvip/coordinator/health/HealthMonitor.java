@@ -46,7 +46,7 @@ public final class HealthMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
 
   /** A run gets this long beyond its check's timeout before it counts as failed. */
-  public static final long TIMEOUT_GRACE_MS = 100;
+  public static final long TIMEOUT_GRACE_MS = 50;
 
   /** Most checks per node. */
   public static final int CHECKS_MAX = 64;
