@@ -160,7 +160,8 @@ public record VipSpec(
     }
   }
 
-  static void checkHealthCheckName(String check) {
+  /** Validates a health check name: a DNS label, like VIP names. */
+  public static void checkHealthCheckName(String check) {
     Objects.requireNonNull(check, "health check name");
     if (!VipName.LABEL.matcher(check).matches()) {
       throw new IllegalArgumentException(

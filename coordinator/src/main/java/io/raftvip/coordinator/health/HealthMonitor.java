@@ -4,8 +4,8 @@ import io.raftvip.coordinator.core.ClusterState;
 import io.raftvip.coordinator.core.Command;
 import io.raftvip.coordinator.core.NodeId;
 import io.raftvip.coordinator.core.NodeInfo;
+import io.raftvip.coordinator.core.VipSpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +83,35 @@ public final class HealthMonitor implements AutoCloseable {
     Listener NONE = event -> {};
 
     void onHealthChanged(HealthChanged event);
+  }
+
+  /**
+   * A check to run, validated on construction.
+   *
+   * @param name the name VIP specs list in their health checks (a DNS label, as the core requires)
+   * @param check what to run
+   * @param schedule when, and how results are debounced; the check's timeout plus {@link
+   *     #TIMEOUT_GRACE_MS} must fit in its interval
+   */
+  public record Registration(String name, HealthCheck check, CheckSchedule schedule) {
+    public Registration {
+      VipSpec.checkHealthCheckName(name);
+      Objects.requireNonNull(check, "check " + name);
+      Objects.requireNonNull(schedule, "schedule of check " + name);
+      Duration timeout = HealthCheck.checkTimeout(check.timeout(), "check " + name);
+      if (timeout.toMillis() + TIMEOUT_GRACE_MS > schedule.intervalMs()) {
+        throw new IllegalArgumentException(
+            "timeout "
+                + timeout.toMillis()
+                + " ms of check "
+                + name
+                + " plus "
+                + TIMEOUT_GRACE_MS
+                + " ms grace must fit in its interval of "
+                + schedule.intervalMs()
+                + " ms");
+      }
+    }
   }
 
   /** One registered check. Fields are touched on the scheduler thread only unless marked. */
@@ -193,43 +222,26 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Registers check {@code name} (the name VIP specs list in their health checks).
+     * Registers a check.
      *
-     * @throws IllegalArgumentException for a bad or duplicate name, too many checks, or a timeout
-     *     (plus {@link #TIMEOUT_GRACE_MS}) that does not fit in the interval
+     * @throws IllegalArgumentException for a duplicate name or too many checks
      */
-    public Builder check(String name, HealthCheck check, CheckSchedule schedule) {
-      // The core owns the name rule; a ReportHealth validates exactly what apply will accept.
-      new Command.ReportHealth(self, name, true);
-      Objects.requireNonNull(check, "check " + name);
-      Objects.requireNonNull(schedule, "schedule of check " + name);
-      Duration timeout = HealthCheck.checkTimeout(check.timeout(), "check " + name);
-      if (slots.containsKey(name)) {
-        throw new IllegalArgumentException("check " + name + " was already added");
+    public Builder check(Registration r) {
+      Objects.requireNonNull(r, "registration");
+      if (slots.containsKey(r.name())) {
+        throw new IllegalArgumentException("check " + r.name() + " was already added");
       }
       if (slots.size() >= CHECKS_MAX) {
         throw new IllegalArgumentException(
-            "more than " + CHECKS_MAX + " checks; " + name + " refused");
+            "more than " + CHECKS_MAX + " checks; " + r.name() + " refused");
       }
-      if (timeout.toMillis() + TIMEOUT_GRACE_MS > schedule.intervalMs()) {
-        throw new IllegalArgumentException(
-            "timeout "
-                + timeout.toMillis()
-                + " ms of check "
-                + name
-                + " plus "
-                + TIMEOUT_GRACE_MS
-                + " ms grace must fit in its interval of "
-                + schedule.intervalMs()
-                + " ms");
-      }
-      slots.put(name, new Slot(name, check, schedule));
+      slots.put(r.name(), new Slot(r.name(), r.check(), r.schedule()));
       return this;
     }
 
-    /** True when no check was registered. */
-    public boolean isEmpty() {
-      return slots.isEmpty();
+    /** Registers check {@code name}; see {@link Registration}. */
+    public Builder check(String name, HealthCheck check, CheckSchedule schedule) {
+      return check(new Registration(name, check, schedule));
     }
 
     /** Starts the scheduler; the first run of every check starts at once. */
@@ -472,12 +484,5 @@ public final class HealthMonitor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** For tests: the registered checks' names. */
-  List<String> names() {
-    List<String> out = new ArrayList<>();
-    slots.forEach(s -> out.add(s.name));
-    return out;
   }
 }
