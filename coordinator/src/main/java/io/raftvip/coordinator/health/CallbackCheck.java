@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param description names the callback in reasons and logs (1..100 characters)
  * @param body the check; called on a monitor thread, never twice at the same time
- * @param timeout 1 ms .. 60 s
+ * @param timeout 1 ms .. 1 h
  */
 public record CallbackCheck(String description, Callable<Boolean> body, Duration timeout)
     implements HealthCheck {

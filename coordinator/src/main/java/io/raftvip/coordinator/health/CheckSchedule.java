@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * When a check runs and how its results are debounced.
  *
- * @param interval time between the starts of two runs, 10 ms .. 1 h; a check's timeout plus {@link
- *     HealthMonitor#TIMEOUT_GRACE_MS} must fit in it (checked on registration)
+ * @param interval time between the starts of two runs, 10 ms .. 1 h; a check's timeout must not
+ *     exceed it (checked on registration)
  * @param rise passes in a row before the check counts as healthy (see {@link RiseFall})
  * @param fall failures in a row before it counts as unhealthy
  */

@@ -9,7 +9,7 @@ import java.util.List;
  * (see {@link BoundedProcess}) and the run fails.
  *
  * @param command the program and its arguments (no shell: wrap in {@code /bin/sh -c} to get one)
- * @param timeout how long one run may take, 1 ms .. 60 s
+ * @param timeout how long one run may take, 1 ms .. 1 h
  */
 public record ExecCheck(List<String> command, Duration timeout) implements HealthCheck {
 

@@ -21,16 +21,36 @@ public interface HealthCheck {
   /** How long one run may take. */
   Duration timeout();
 
-  /** Shared validation of check timeouts: 1 ms .. 60 s. */
+  /** Shared validation of check timeouts: 1 ms .. 1 h (the agent config's range). */
   static Duration checkTimeout(Duration timeout, String of) {
+    return checkTimeout(timeout, Duration.ofHours(1), of);
+  }
+
+  /** Validates a timeout of 1 ms .. {@code max}. */
+  static Duration checkTimeout(Duration timeout, Duration max, String of) {
     if (timeout == null) {
       throw new NullPointerException("timeout of " + of);
     }
-    if (timeout.compareTo(Duration.ofMillis(1)) < 0
-        || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+    if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(max) > 0) {
       throw new IllegalArgumentException(
-          "timeout " + timeout.toMillis() + " ms of " + of + " must be between 1 ms and 60 s");
+          "timeout "
+              + timeout.toMillis()
+              + " ms of "
+              + of
+              + " must be between 1 ms and "
+              + readable(max));
     }
     return timeout;
+  }
+
+  private static String readable(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + " h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + " min";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }

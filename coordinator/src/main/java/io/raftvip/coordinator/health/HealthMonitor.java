@@ -90,8 +90,8 @@ public final class HealthMonitor implements AutoCloseable {
    *
    * @param name the name VIP specs list in their health checks (a DNS label, as the core requires)
    * @param check what to run
-   * @param schedule when, and how results are debounced; the check's timeout plus {@link
-   *     #TIMEOUT_GRACE_MS} must fit in its interval
+   * @param schedule when, and how results are debounced; the check's timeout must not exceed its
+   *     interval (a run that overruns into the next interval makes the monitor skip that start)
    */
   public record Registration(String name, HealthCheck check, CheckSchedule schedule) {
     public Registration {
@@ -99,15 +99,13 @@ public final class HealthMonitor implements AutoCloseable {
       Objects.requireNonNull(check, "check " + name);
       Objects.requireNonNull(schedule, "schedule of check " + name);
       Duration timeout = HealthCheck.checkTimeout(check.timeout(), "check " + name);
-      if (timeout.toMillis() + TIMEOUT_GRACE_MS > schedule.intervalMs()) {
+      if (timeout.compareTo(schedule.interval()) > 0) {
         throw new IllegalArgumentException(
             "timeout "
                 + timeout.toMillis()
                 + " ms of check "
                 + name
-                + " plus "
-                + TIMEOUT_GRACE_MS
-                + " ms grace must fit in its interval of "
+                + " must not exceed its interval of "
                 + schedule.intervalMs()
                 + " ms");
       }
@@ -284,7 +282,7 @@ public final class HealthMonitor implements AutoCloseable {
       return;
     }
     if (s.awaitingResult) {
-      // Only under CPU starvation: the timeout task of the last run has not fired yet.
+      // The last run may use its timeout plus the grace, past this start: skip it, never overlap.
       return;
     }
     if (s.busy.get()) {

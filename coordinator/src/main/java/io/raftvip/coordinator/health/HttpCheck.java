@@ -23,7 +23,7 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * @param url http or https URL with a host; path and query are sent as given
  * @param expectedStatus 100..599
- * @param timeout the whole run (connect, TLS, request, status line), 1 ms .. 60 s
+ * @param timeout the whole run (connect, TLS, request, status line), 1 ms .. 1 h
  */
 public record HttpCheck(URI url, int expectedStatus, Duration timeout) implements HealthCheck {
 

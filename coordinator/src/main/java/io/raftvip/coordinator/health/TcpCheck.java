@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param host a name or address literal (IPv6 without brackets), resolved on every run
  * @param port 1..65535
- * @param timeout connect timeout, 1 ms .. 60 s
+ * @param timeout connect timeout, 1 ms .. 1 h
  */
 public record TcpCheck(String host, int port, Duration timeout) implements HealthCheck {
 

@@ -135,9 +135,9 @@ public final class NotifyHooks implements RaftVipNode.Listener, AutoCloseable {
       return this;
     }
 
-    /** How long one run may take before it is killed; 1 ms .. 60 s, default 10 s. */
+    /** How long one run may take before it is killed; 1 ms .. 5 min, default 10 s. */
     public Builder timeout(Duration timeout) {
-      this.timeout = HealthCheck.checkTimeout(timeout, "notify scripts");
+      this.timeout = HealthCheck.checkTimeout(timeout, Duration.ofMinutes(5), "notify scripts");
       return this;
     }
 

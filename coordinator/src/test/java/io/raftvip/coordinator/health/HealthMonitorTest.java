@@ -177,6 +177,35 @@ class HealthMonitorTest {
   }
 
   @Test
+  void aRunThatOverrunsItsIntervalIsNeverOverlappedAndCountsAsFailed() throws Exception {
+    raft.join(N1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    HealthCheck slow =
+        new CallbackCheck(
+            "slow",
+            () -> {
+              maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              runs.incrementAndGet();
+              try {
+                Thread.sleep(1_000); // interrupted at timeout + grace
+              } finally {
+                running.decrementAndGet();
+              }
+              return true;
+            },
+            Duration.ofMillis(100));
+    try (HealthMonitor m =
+        monitor().check("slow", slow, new CheckSchedule(Duration.ofMillis(100), 1, 2)).start()) {
+      await(() -> m.verdicts().get("slow") == Verdict.UNHEALTHY, 5_000, "the slow check to fail");
+      await(() -> runs.get() >= 4, 5_000, "more runs");
+      assertThat(maxRunning.get()).as("runs of one check never overlap").isEqualTo(1);
+      assertThat(events.get(0).last().reason()).isEqualTo("no result within 150 ms");
+    }
+  }
+
+  @Test
   void closeStopsItsThreads() throws Exception {
     HealthMonitor m =
         monitor()
@@ -199,9 +228,8 @@ class HealthMonitorTest {
         .hasMessageStartingWith("health check name \"Bad_Name\" must be");
     assertThatThrownBy(() -> monitor().check("app", c, s).check("app", c, s))
         .hasMessage("check app was already added");
-    assertThatThrownBy(() -> monitor().check("app", c, CheckSchedule.every(Duration.ofMillis(540))))
-        .hasMessage(
-            "timeout 500 ms of check app plus 50 ms grace must fit in its interval of 540 ms");
+    assertThatThrownBy(() -> monitor().check("app", c, CheckSchedule.every(Duration.ofMillis(400))))
+        .hasMessage("timeout 500 ms of check app must not exceed its interval of 400 ms");
     assertThatThrownBy(() -> new CheckSchedule(Duration.ofMillis(5), 1, 1))
         .hasMessage("check interval 5 ms must be between 10 ms and 1 h");
     assertThatThrownBy(() -> new CheckSchedule(Duration.ofSeconds(1), 0, 1))

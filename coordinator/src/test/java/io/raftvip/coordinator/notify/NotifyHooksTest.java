@@ -128,8 +128,8 @@ class NotifyHooksTest {
         .hasMessage("notify script for released was already set to [/bin/true]");
     assertThatThrownBy(() -> NotifyHooks.builder().queueMax(0))
         .hasMessage("notify queue size 0 must be between 1 and 4096");
-    assertThatThrownBy(() -> NotifyHooks.builder().timeout(Duration.ofMinutes(5)))
-        .hasMessage("timeout 300000 ms of notify scripts must be between 1 ms and 60 s");
+    assertThatThrownBy(() -> NotifyHooks.builder().timeout(Duration.ofMinutes(6)))
+        .hasMessage("timeout 360000 ms of notify scripts must be between 1 ms and 5 min");
   }
 
   private List<Run> take(int n) throws InterruptedException {
