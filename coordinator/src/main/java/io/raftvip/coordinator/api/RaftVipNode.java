@@ -9,6 +9,10 @@ import io.raftvip.coordinator.core.Vip;
 import io.raftvip.coordinator.core.VipName;
 import io.raftvip.coordinator.core.lease.OwnerEffect;
 import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.coordinator.health.CheckSchedule;
+import io.raftvip.coordinator.health.HealthCheck;
+import io.raftvip.coordinator.health.HealthMonitor;
+import io.raftvip.coordinator.health.Verdict;
 import io.raftvip.coordinator.leaserpc.LeaseNode;
 import io.raftvip.coordinator.ratis.RaftSettings;
 import io.raftvip.coordinator.ratis.StateListener;
@@ -48,6 +52,9 @@ public final class RaftVipNode implements AutoCloseable {
 
   /** How often close() asks again to move a VIP that is still here. */
   static final long MOVE_RETRY_MS = 300;
+
+  /** How long one health report may wait for its commit; the monitor retries with backoff. */
+  static final Duration HEALTH_SUBMIT_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * A voter: its Raft address and its lease-RPC address (same host).
@@ -127,15 +134,22 @@ public final class RaftVipNode implements AutoCloseable {
   private final List<Member> members;
   private final Duration closeTimeout;
   private final LeaseNode lease;
+  private final Optional<HealthMonitor> health;
   private volatile boolean closed;
 
   private RaftVipNode(
-      NodeId self, UUID groupId, List<Member> members, Duration closeTimeout, LeaseNode lease) {
+      NodeId self,
+      UUID groupId,
+      List<Member> members,
+      Duration closeTimeout,
+      LeaseNode lease,
+      Optional<HealthMonitor> health) {
     this.self = self;
     this.groupId = groupId;
     this.members = List.copyOf(members);
     this.closeTimeout = closeTimeout;
     this.lease = lease;
+    this.health = health;
   }
 
   public static Builder builder() {
@@ -153,6 +167,8 @@ public final class RaftVipNode implements AutoCloseable {
     private Listener listener = Listener.NONE;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private StateListener observer = StateListener.NONE;
+    private final Map<String, HealthMonitor.Registration> healthChecks = new LinkedHashMap<>();
+    private HealthMonitor.Listener healthListener = HealthMonitor.Listener.NONE;
 
     private Builder() {}
 
@@ -214,6 +230,31 @@ public final class RaftVipNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a health check this node runs (see {@link HealthMonitor}): once it passed {@code rise}
+     * times in a row the node reports it healthy, and VIPs whose spec names {@code name} may be
+     * placed here; after {@code fall} failures in a row it reports unhealthy and the leader moves
+     * such VIPs away gracefully. A check never reported counts as unhealthy.
+     */
+    public Builder healthCheck(String name, HealthCheck check, CheckSchedule schedule) {
+      HealthMonitor.Registration r = new HealthMonitor.Registration(name, check, schedule);
+      if (healthChecks.containsKey(name)) {
+        throw new IllegalArgumentException("health check " + name + " was already added");
+      }
+      if (healthChecks.size() >= HealthMonitor.CHECKS_MAX) {
+        throw new IllegalArgumentException(
+            "more than " + HealthMonitor.CHECKS_MAX + " health checks; " + name + " refused");
+      }
+      healthChecks.put(name, r);
+      return this;
+    }
+
+    /** Hears this node's health verdict changes, on the health scheduler thread. */
+    public Builder healthListener(HealthMonitor.Listener l) {
+      this.healthListener = Objects.requireNonNull(l, "healthListener");
+      return this;
+    }
+
     /** Starts the node; returns once its servers run (the leader is elected asynchronously). */
     public RaftVipNode start() throws IOException {
       Objects.requireNonNull(nodeId, "nodeId must be set");
@@ -249,7 +290,18 @@ public final class RaftVipNode implements AutoCloseable {
               .observer(observer)
               .start();
       events.node = node;
-      return new RaftVipNode(nodeId, groupId, List.copyOf(members.values()), closeTimeout, node);
+      Optional<HealthMonitor> health = Optional.empty();
+      if (!healthChecks.isEmpty()) {
+        HealthMonitor.Builder hb =
+            HealthMonitor.builder(nodeId)
+                .submitter(c -> node.raft().submit(c, HEALTH_SUBMIT_TIMEOUT))
+                .replicatedState(() -> node.raft().state())
+                .listener(healthListener);
+        healthChecks.values().forEach(hb::check);
+        health = Optional.of(hb.start());
+      }
+      return new RaftVipNode(
+          nodeId, groupId, List.copyOf(members.values()), closeTimeout, node, health);
     }
   }
 
@@ -312,6 +364,11 @@ public final class RaftVipNode implements AutoCloseable {
     return lease.leading();
   }
 
+  /** This node's health-check verdicts by check name (empty without checks). */
+  public Map<String, Verdict> health() {
+    return health.map(HealthMonitor::verdicts).orElse(Map.of());
+  }
+
   /** Submits an admin command (CreateVip, MoveVip, SetDrained...) through Raft. */
   public CompletableFuture<Outcome.Accepted> submit(Command command, Duration timeout) {
     return lease.raft().submit(command, timeout);
@@ -324,6 +381,8 @@ public final class RaftVipNode implements AutoCloseable {
       return;
     }
     closed = true;
+    // Checks stop first: nothing reports health for a node that is leaving.
+    health.ifPresent(HealthMonitor::close);
     long start = System.nanoTime();
     long budgetNanos = closeTimeout.toNanos();
     try {

@@ -140,6 +140,18 @@ class RaftVipNodeTest {
         .hasMessageContaining("raft port 0");
     assertThatThrownBy(() -> RaftVipNode.builder().closeTimeout(Duration.ofMinutes(5)))
         .hasMessageContaining("close timeout");
+    io.raftvip.coordinator.health.HealthCheck check =
+        io.raftvip.coordinator.health.CallbackCheck.of("app", () -> true, Duration.ofMillis(50));
+    io.raftvip.coordinator.health.CheckSchedule every =
+        io.raftvip.coordinator.health.CheckSchedule.every(Duration.ofMillis(100));
+    assertThatThrownBy(
+            () ->
+                RaftVipNode.builder()
+                    .healthCheck("app", check, every)
+                    .healthCheck("app", check, every))
+        .hasMessage("health check app was already added");
+    assertThatThrownBy(() -> RaftVipNode.builder().healthCheck("App", check, every))
+        .hasMessageStartingWith("health check name \"App\" must be");
   }
 
   private static List<NodeId> owners(List<Seen> events) {
