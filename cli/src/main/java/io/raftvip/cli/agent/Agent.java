@@ -16,6 +16,7 @@ import io.raftvip.coordinator.core.NodeId;
 import io.raftvip.coordinator.core.Rejection;
 import io.raftvip.coordinator.core.Vip;
 import io.raftvip.coordinator.core.VipSpec;
+import io.raftvip.coordinator.notify.NotifyHooks;
 import io.raftvip.coordinator.ratis.RaftNodeException;
 import io.raftvip.coordinator.reconcile.DataPlane;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class Agent implements AutoCloseable {
   private final HealthStatusManager health;
   private final DataPlane dataPlane;
   private final Thread bootstrap;
+  private final Optional<NotifyHooks> hooks;
   private volatile boolean closed;
 
   private Agent(
@@ -71,7 +73,9 @@ public final class Agent implements AutoCloseable {
       Server adminServer,
       HealthStatusManager health,
       DataPlane dataPlane,
+      Optional<NotifyHooks> hooks,
       List<VipSpec> bootstrapVips) {
+    this.hooks = hooks;
     this.self = self;
     this.node = node;
     this.events = events;
@@ -95,6 +99,17 @@ public final class Agent implements AutoCloseable {
     Map<NodeId, String> adminAddresses = AgentSettings.adminAddresses(config);
     Function<NodeId, String> book = AdminService.addressBook(adminAddresses);
     AdminEventLog events = new AdminEventLog(EVENTS_KEPT, System::currentTimeMillis, book);
+    Optional<NotifyHooks> hooks = AgentSettings.notifyHooks(config);
+    RaftVipNode.Listener logged = e -> log.info("{}", describe(e));
+    RaftVipNode.Listener listener =
+        hooks
+            .<RaftVipNode.Listener>map(
+                h ->
+                    e -> {
+                      logged.onEvent(e);
+                      h.onEvent(e);
+                    })
+            .orElse(logged);
     RaftVipNode.Builder b =
         RaftVipNode.builder()
             .nodeId(self)
@@ -103,7 +118,9 @@ public final class Agent implements AutoCloseable {
             .timing(AgentSettings.timing(config.timing()))
             .dataPlane(dataPlane)
             .observer(events)
-            .listener(e -> log.info("{}", describe(e)));
+            .listener(listener)
+            .healthListener(h -> log.info("{}: health {}", self, h));
+    AgentSettings.healthChecks(config, b);
     for (RaftVipNode.Member m : AgentSettings.members(config)) {
       b.member(m);
     }
@@ -111,6 +128,7 @@ public final class Agent implements AutoCloseable {
     try {
       node = b.start();
     } catch (IOException | RuntimeException e) {
+      hooks.ifPresent(NotifyHooks::close);
       dataPlane.close();
       throw e;
     }
@@ -132,11 +150,13 @@ public final class Agent implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       node.close();
+      hooks.ifPresent(NotifyHooks::close);
       dataPlane.close();
       throw new IOException("cannot listen on admin.listen " + listen + ": " + e.getMessage(), e);
     }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    Agent a = new Agent(self, node, events, server, health, dataPlane, AgentSettings.vips(config));
+    Agent a =
+        new Agent(self, node, events, server, health, dataPlane, hooks, AgentSettings.vips(config));
     a.bootstrap.start();
     log.info(
         "{}: agent started; admin API on {}, raft on {}",
@@ -265,6 +285,8 @@ public final class Agent implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       adminServer.shutdownNow();
+      // After the node: the release events of the graceful stop still reach the scripts.
+      hooks.ifPresent(NotifyHooks::close);
       dataPlane.close();
       log.info("{}: stopped", self);
     }

@@ -105,4 +105,59 @@ public final class AgentSettings {
   public static Optional<java.nio.file.Path> tokenFile(AgentConfig c) {
     return c.admin().tokenFile();
   }
+
+  /** Registers the config's health checks on {@code b}. */
+  public static void healthChecks(AgentConfig c, RaftVipNode.Builder b) {
+    for (io.raftvip.cli.config.HealthCheckConfig h : c.healthChecks().values()) {
+      io.raftvip.cli.config.CheckSchedule cs = h.schedule();
+      io.raftvip.coordinator.health.HealthCheck check;
+      if (h instanceof io.raftvip.cli.config.HealthCheckConfig.Tcp t) {
+        check =
+            new io.raftvip.coordinator.health.TcpCheck(
+                t.target().host(), t.target().port(), cs.timeout());
+      } else if (h instanceof io.raftvip.cli.config.HealthCheckConfig.Http t) {
+        check =
+            new io.raftvip.coordinator.health.HttpCheck(t.url(), t.expectStatus(), cs.timeout());
+      } else if (h instanceof io.raftvip.cli.config.HealthCheckConfig.Exec t) {
+        check = new io.raftvip.coordinator.health.ExecCheck(t.command(), cs.timeout());
+      } else {
+        throw new IllegalArgumentException(
+            "health check " + h.name() + ": unknown type " + h.type());
+      }
+      b.healthCheck(
+          h.name(),
+          check,
+          new io.raftvip.coordinator.health.CheckSchedule(cs.interval(), cs.rise(), cs.fall()));
+    }
+  }
+
+  /**
+   * The notify hooks of the config: {@code on-owner} when this node starts serving a VIP, {@code
+   * on-release} whenever it stops (released, stopped, lease lost; the first argument says which).
+   */
+  public static Optional<io.raftvip.coordinator.notify.NotifyHooks> notifyHooks(AgentConfig c) {
+    io.raftvip.cli.config.NotifyConfig n = c.notifications();
+    if (n.onOwner().isEmpty() && n.onRelease().isEmpty()) {
+      return Optional.empty();
+    }
+    var b = io.raftvip.coordinator.notify.NotifyHooks.builder().timeout(n.timeout());
+    n.onOwner()
+        .ifPresent(
+            p ->
+                b.script(
+                    io.raftvip.coordinator.notify.NotifyHooks.Kind.BECAME_OWNER,
+                    List.of(p.toString())));
+    n.onRelease()
+        .ifPresent(
+            p -> {
+              for (var k :
+                  List.of(
+                      io.raftvip.coordinator.notify.NotifyHooks.Kind.RELEASED,
+                      io.raftvip.coordinator.notify.NotifyHooks.Kind.STOPPED,
+                      io.raftvip.coordinator.notify.NotifyHooks.Kind.LEASE_LOST)) {
+                b.script(k, List.of(p.toString()));
+              }
+            });
+    return Optional.of(b.build());
+  }
 }
