@@ -199,6 +199,14 @@ public final class RaftNode implements AutoCloseable {
     // check and the leases are unsafe (ratis.md A.2, VoteContext.checkLeader). Ratis defaults to
     // true today; set it so that a changed default cannot turn it off.
     RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+    // A leader that stepped down for lost majority heartbeats does not stand for election again
+    // for this long (Ratis default 10 s, FollowerState.lostMajorityHeartbeatsRecently). When the
+    // old leader of a 3-node group dies and the new one steps down at once (its one remaining
+    // follower answered late), that node holds the longer log, so it alone can win, and the group
+    // stayed leaderless for the full 10 s: a 12 s outage after SIGKILL of an owner that was also
+    // the leader (AgentFailoverTest). Pre-vote already keeps a cut-off node from disrupting the
+    // group, which is what the wait is for, so one election timeout is enough.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, ms(s.rpcTimeoutMaxMs()));
     // Admin reads must see every committed write: ReadIndex. Ratis' lease reads stay off, since a
     // successful read is not proof of fresh majority contact (ratis.md A.2 caveat).
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

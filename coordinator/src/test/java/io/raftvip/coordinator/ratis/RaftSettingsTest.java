@@ -92,6 +92,11 @@ class RaftSettingsTest {
             RaftServerConfigKeys.Rpc.timeoutMax(p)
                 .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
         .isEqualTo(400);
+    assertThat(
+            RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(p)
+                .toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("a leader that stepped down may stand again after one election timeout")
+        .isEqualTo(400);
     assertThat(RaftServerConfigKeys.Read.option(p))
         .isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     assertThat(RaftServerConfigKeys.Snapshot.autoTriggerEnabled(p)).isTrue();
