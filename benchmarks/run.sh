@@ -3,6 +3,9 @@
 #
 #   benchmarks/run.sh netio          data plane on the real kernel in its own namespaces (root);
 #                                    prints Markdown tables; about a minute
+#   benchmarks/run.sh idle [ARGS]    idle CPU/RSS/heap of 3 agents with 1, 100, 1000 VIPs next to a
+#                                    bare Ratis group with the same timeouts (root; ~8 minutes);
+#                                    --vips 1,100,1000 --warmup-s 20 --measure-s 60
 #   benchmarks/run.sh jmh [ARGS]     JMH micro-benchmarks of the netlink and frame codecs; short
 #                                    defaults (-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc); any ARGS
 #                                    replace them, e.g. `benchmarks/run.sh jmh -f 3 -i 10 Frame`
@@ -16,7 +19,7 @@ cd "$root"
 . scripts/os-deps.sh
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -62,6 +65,21 @@ case "$what" in
     if [ "$before" != "$after" ]; then
       echo "raftvip: benchmark namespaces left behind:" >&2
       diff <(echo "$before") <(echo "$after") >&2 || true
+      status=1
+    fi
+    exit $status
+    ;;
+  idle)
+    raftvip_ensure_os_deps
+    raftvip_require_root "the idle-cost benchmark"
+    if needs_build; then build; fi
+    ours() { ip netns list 2>/dev/null | awk '{print $1}' | grep -e '-idle-' | sort || true; }
+    before=$(ours)
+    status=0
+    java -cp "$(classpath)" io.raftvip.bench.IdleCpuBenchmark "$@" || status=$?
+    after=$(ours)
+    if [ "$before" != "$after" ]; then
+      echo "raftvip: benchmark namespaces left behind:" >&2
       status=1
     fi
     exit $status
