@@ -10,6 +10,7 @@ import io.raftvip.coordinator.core.VipName;
 import io.raftvip.coordinator.core.lease.OwnerEffect;
 import io.raftvip.coordinator.core.lease.TimingSettings;
 import io.raftvip.coordinator.leaserpc.LeaseNode;
+import io.raftvip.coordinator.metrics.NodeMetrics;
 import io.raftvip.coordinator.ratis.RaftSettings;
 import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
@@ -153,8 +154,18 @@ public final class RaftVipNode implements AutoCloseable {
     private Listener listener = Listener.NONE;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private StateListener observer = StateListener.NONE;
+    private NodeMetrics metrics = NodeMetrics.NONE;
 
     private Builder() {}
+
+    /**
+     * Hears renewals, grants and data-plane writes on the node's threads; must be thread-safe and
+     * not block. For metrics (gauges such as term or ownership are read from this node instead).
+     */
+    public Builder metrics(NodeMetrics m) {
+      this.metrics = Objects.requireNonNull(m, "metrics");
+      return this;
+    }
 
     /**
      * Hears every replicated-state event (applied commands, leader changes) on the event thread;
@@ -247,6 +258,7 @@ public final class RaftVipNode implements AutoCloseable {
               .dataPlane(dataPlane)
               .listener(events)
               .observer(observer)
+              .metrics(metrics)
               .start();
       events.node = node;
       return new RaftVipNode(nodeId, groupId, List.copyOf(members.values()), closeTimeout, node);
