@@ -25,6 +25,11 @@ import java.util.Optional;
  * epoch ({@link Takeover}: fence armed and address added). The time to detect a dead holder (its
  * lease plus the leader's expiry wait) comes before ExpireNode and is not included.
  *
+ * <p>The new holder may serve before its observer hears of the entry (the owner loop gets the
+ * applied state first, and a leader's grant can carry the assignment before the local apply): a
+ * serving event that matches no failover is kept, per VIP, and completes the takeover when the
+ * entry arrives; a takeover never counts negative time.
+ *
  * <p>Bounded: at most one entry per VIP in each table, removed when the VIP is deleted or the
  * failover completes; more than {@link #TRACKED_MAX} VIPs in flight at once clears the tables (the
  * lost measurements are only metrics). Thread-safe (synchronized); no IO.
@@ -57,10 +62,21 @@ public final class FailoverClock {
 
   private record Incoming(Cause cause, long sinceNanos, long epoch) {}
 
+  private record Served(long epoch, long atNanos) {}
+
+  /** What one applied entry completed. */
+  public record Progress(List<Failover> failovers, List<Takeover> takeovers) {
+    public Progress {
+      failovers = List.copyOf(failovers);
+      takeovers = List.copyOf(takeovers);
+    }
+  }
+
   private final NodeId self;
   private final Map<VipName, Long> requestedAtNanos = new HashMap<>();
   private final Map<VipName, Lost> lost = new HashMap<>();
   private final Map<VipName, Incoming> incoming = new HashMap<>();
+  private final Map<VipName, Served> servedEarly = new HashMap<>();
 
   /**
    * @param self this node: takeovers are measured for VIPs it is given
@@ -72,10 +88,12 @@ public final class FailoverClock {
   /**
    * An entry was applied at {@code nowNanos} with these assignment changes.
    *
-   * @return the failovers it completed (empty for most entries)
+   * @return the failovers it completed, and takeovers when this node served first (both empty for
+   *     most entries)
    */
-  public synchronized List<Failover> applied(List<AssignmentChange> changes, long nowNanos) {
+  public synchronized Progress applied(List<AssignmentChange> changes, long nowNanos) {
     List<Failover> done = new ArrayList<>();
+    List<Takeover> taken = new ArrayList<>();
     for (AssignmentChange c : changes) {
       VipName vip = c.vip();
       switch (c.cause()) {
@@ -92,7 +110,7 @@ public final class FailoverClock {
           lost.remove(vip);
           incoming.remove(vip);
           if (c.to().isPresent()) {
-            done.add(newHolder(vip, new Lost(cause, since), c, nowNanos));
+            done.add(newHolder(vip, new Lost(cause, since), c, nowNanos, taken));
           } else {
             lost.put(vip, new Lost(cause, since));
             bound(lost);
@@ -101,20 +119,26 @@ public final class FailoverClock {
         case ASSIGNED -> {
           Lost l = lost.remove(vip);
           if (l != null && c.to().isPresent()) {
-            done.add(newHolder(vip, l, c, nowNanos));
+            done.add(newHolder(vip, l, c, nowNanos, taken));
           }
         }
         case CREATED, DELETED -> forget(vip);
       }
     }
-    return done;
+    return new Progress(done, taken);
   }
 
-  private Failover newHolder(VipName vip, Lost l, AssignmentChange c, long nowNanos) {
+  private Failover newHolder(
+      VipName vip, Lost l, AssignmentChange c, long nowNanos, List<Takeover> taken) {
     NodeId to = c.to().orElseThrow();
     if (to.equals(self)) {
-      incoming.put(vip, new Incoming(l.cause(), l.sinceNanos(), c.epoch()));
-      bound(incoming);
+      Served early = servedEarly.remove(vip);
+      if (early != null && early.epoch() == c.epoch()) {
+        taken.add(new Takeover(vip, l.cause(), Math.max(0, early.atNanos() - l.sinceNanos())));
+      } else {
+        incoming.put(vip, new Incoming(l.cause(), l.sinceNanos(), c.epoch()));
+        bound(incoming);
+      }
     }
     return new Failover(vip, l.cause(), to, Math.max(0, nowNanos - l.sinceNanos()));
   }
@@ -127,6 +151,9 @@ public final class FailoverClock {
   public synchronized Optional<Takeover> serving(VipName vip, long epoch, long nowNanos) {
     Incoming i = incoming.get(vip);
     if (i == null || i.epoch() != epoch) {
+      // Perhaps the entry has not reached this clock yet.
+      servedEarly.put(vip, new Served(epoch, nowNanos));
+      bound(servedEarly);
       return Optional.empty();
     }
     incoming.remove(vip);
@@ -138,6 +165,7 @@ public final class FailoverClock {
     requestedAtNanos.clear();
     lost.clear();
     incoming.clear();
+    servedEarly.clear();
   }
 
   /** VIPs with a failover under way (lost, no new holder yet), for tests and gauges. */
@@ -149,6 +177,7 @@ public final class FailoverClock {
     requestedAtNanos.remove(vip);
     lost.remove(vip);
     incoming.remove(vip);
+    servedEarly.remove(vip);
   }
 
   private static void bound(Map<VipName, ?> table) {

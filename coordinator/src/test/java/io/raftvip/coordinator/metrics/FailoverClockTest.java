@@ -32,9 +32,11 @@ class FailoverClockTest {
   void expiryHandedOverInTheSameEntryIsAZeroFailoverAndTheTakeoverRunsUntilServing() {
     FailoverClock clock = new FailoverClock(N2);
     List<Failover> f =
-        clock.applied(
-            List.of(change(WEB, N1, N2, 40, Assignment.State.OWNED, Cause.OWNER_EXPIRED)),
-            100 * MS);
+        clock
+            .applied(
+                List.of(change(WEB, N1, N2, 40, Assignment.State.OWNED, Cause.OWNER_EXPIRED)),
+                100 * MS)
+            .failovers();
     assertThat(f).containsExactly(new Failover(WEB, FailoverClock.Cause.EXPIRED, N2, 0));
     assertThat(clock.serving(WEB, 39, 120 * MS)).as("another epoch").isEmpty();
     assertThat(clock.serving(WEB, 40, 130 * MS))
@@ -46,14 +48,20 @@ class FailoverClockTest {
   void aVipWithoutEligibleNodeWaitsForItsAssign() {
     FailoverClock clock = new FailoverClock(N3);
     assertThat(
-            clock.applied(
-                List.of(change(WEB, N1, null, 40, Assignment.State.UNOWNED, Cause.OWNER_EXPIRED)),
-                100 * MS))
+            clock
+                .applied(
+                    List.of(
+                        change(WEB, N1, null, 40, Assignment.State.UNOWNED, Cause.OWNER_EXPIRED)),
+                    100 * MS)
+                .failovers())
         .isEmpty();
     assertThat(clock.inFlight()).isEqualTo(1);
     List<Failover> f =
-        clock.applied(
-            List.of(change(WEB, null, N2, 45, Assignment.State.OWNED, Cause.ASSIGNED)), 350 * MS);
+        clock
+            .applied(
+                List.of(change(WEB, null, N2, 45, Assignment.State.OWNED, Cause.ASSIGNED)),
+                350 * MS)
+            .failovers();
     assertThat(f).containsExactly(new Failover(WEB, FailoverClock.Cause.EXPIRED, N2, 250 * MS));
     assertThat(clock.inFlight()).isZero();
     assertThat(clock.serving(WEB, 45, 400 * MS)).as("not this node's").isEmpty();
@@ -66,19 +74,57 @@ class FailoverClockTest {
         List.of(change(WEB, N1, N1, 40, Assignment.State.RELEASING, Cause.RELEASE_REQUESTED)),
         100 * MS);
     List<Failover> f =
-        clock.applied(
-            List.of(change(WEB, N1, N2, 52, Assignment.State.OWNED, Cause.RELEASED)), 112 * MS);
+        clock
+            .applied(
+                List.of(change(WEB, N1, N2, 52, Assignment.State.OWNED, Cause.RELEASED)), 112 * MS)
+            .failovers();
     assertThat(f).containsExactly(new Failover(WEB, FailoverClock.Cause.RELEASED, N2, 12 * MS));
     assertThat(clock.serving(WEB, 52, 115 * MS))
         .contains(new Takeover(WEB, FailoverClock.Cause.RELEASED, 15 * MS));
   }
 
   @Test
+  void servingBeforeTheEntryReachesTheClockStillCompletesTheTakeover() {
+    FailoverClock clock = new FailoverClock(N2);
+    clock.applied(
+        List.of(change(WEB, N1, N1, 40, Assignment.State.RELEASING, Cause.RELEASE_REQUESTED)),
+        100 * MS);
+    // The owner loop got the state first and the reconciler served at 104 ms.
+    assertThat(clock.serving(WEB, 52, 104 * MS)).isEmpty();
+    FailoverClock.Progress p =
+        clock.applied(
+            List.of(change(WEB, N1, N2, 52, Assignment.State.OWNED, Cause.RELEASED)), 106 * MS);
+    assertThat(p.failovers())
+        .containsExactly(new Failover(WEB, FailoverClock.Cause.RELEASED, N2, 6 * MS));
+    assertThat(p.takeovers())
+        .containsExactly(new Takeover(WEB, FailoverClock.Cause.RELEASED, 4 * MS));
+    assertThat(clock.serving(WEB, 52, 110 * MS)).as("reported once").isEmpty();
+  }
+
+  @Test
+  void servingAtAnotherEpochIsNoTakeover() {
+    FailoverClock clock = new FailoverClock(N2);
+    clock.serving(WEB, 30, 0);
+    assertThat(
+            clock
+                .applied(
+                    List.of(change(WEB, N1, N2, 52, Assignment.State.OWNED, Cause.OWNER_EXPIRED)),
+                    MS)
+                .takeovers())
+        .isEmpty();
+    assertThat(clock.serving(WEB, 52, 3 * MS))
+        .contains(new Takeover(WEB, FailoverClock.Cause.EXPIRED, 2 * MS));
+  }
+
+  @Test
   void aReleaseSeenWithoutItsRequestCountsFromTheRelease() {
     FailoverClock clock = new FailoverClock(N2);
     assertThat(
-            clock.applied(
-                List.of(change(WEB, N1, N3, 52, Assignment.State.OWNED, Cause.RELEASED)), 7 * MS))
+            clock
+                .applied(
+                    List.of(change(WEB, N1, N3, 52, Assignment.State.OWNED, Cause.RELEASED)),
+                    7 * MS)
+                .failovers())
         .containsExactly(new Failover(WEB, FailoverClock.Cause.RELEASED, N3, 0));
   }
 
@@ -93,8 +139,11 @@ class FailoverClockTest {
     clock.applied(
         List.of(change(WEB, null, null, 42, Assignment.State.UNOWNED, Cause.CREATED)), 2 * MS);
     assertThat(
-            clock.applied(
-                List.of(change(WEB, null, N2, 43, Assignment.State.OWNED, Cause.ASSIGNED)), 3 * MS))
+            clock
+                .applied(
+                    List.of(change(WEB, null, N2, 43, Assignment.State.OWNED, Cause.ASSIGNED)),
+                    3 * MS)
+                .failovers())
         .as("a first assignment is no failover")
         .isEmpty();
     clock.applied(
@@ -124,8 +173,12 @@ class FailoverClockTest {
               i + 1,
               to == null ? Assignment.State.UNOWNED : Assignment.State.OWNED,
               cause);
-      for (Failover f : clock.applied(List.of(c), now)) {
+      FailoverClock.Progress p = clock.applied(List.of(c), now);
+      for (Failover f : p.failovers()) {
         assertThat(f.durationNanos()).as("seed %d", seed).isNotNegative();
+      }
+      for (Takeover t : p.takeovers()) {
+        assertThat(t.durationNanos()).as("seed %d", seed).isNotNegative();
       }
       clock
           .serving(vip, i + 1, now)

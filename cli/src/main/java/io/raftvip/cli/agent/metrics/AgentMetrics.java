@@ -173,8 +173,8 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
     leaseLost =
         counter(
             "raftvip_vip_lease_lost_total",
-            "Times this node stopped serving the VIP while the log still gave it to this node"
-                + " (node lease lapsed).",
+            "Times this node stopped serving the VIP because its node lease lapsed (no grant in"
+                + " time).",
             "vip");
     releases =
         counter(
@@ -364,14 +364,9 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
   @Override
   public void onStopped(VipName vip) {
     serving.remove(vip);
-    NodeReadings n = node;
-    boolean stillOurs =
-        n != null
-            && n.state()
-                .vip(vip)
-                .map(v -> v.assignment() instanceof Assignment.Owned o && o.owner().equals(self))
-                .orElse(false);
-    if (stillOurs) {
+    // Judged by the lease deadline, not by the local state: a release can reach the owner in a
+    // grant before its own log applies the move, and would then look like a loss.
+    if (leaseDeadlineMs.get() <= clockMs.getAsLong()) {
       leaseLost.labelValues(vip.value()).inc();
     }
   }
@@ -388,8 +383,12 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
     String name = snake(command.getClass());
     if (outcome instanceof Outcome.Accepted a) {
       commandsApplied.labelValues(name, "accepted").inc();
-      for (FailoverClock.Failover f : failovers.applied(a.assignments(), nanoTime.getAsLong())) {
+      FailoverClock.Progress p = failovers.applied(a.assignments(), nanoTime.getAsLong());
+      for (FailoverClock.Failover f : p.failovers()) {
         failoverSeconds.labelValues(f.cause().label()).observe(seconds(f.durationNanos()));
+      }
+      for (FailoverClock.Takeover t : p.takeovers()) {
+        takeoverSeconds.labelValues(t.cause().label()).observe(seconds(t.durationNanos()));
       }
       if (command instanceof Command.ExpireNode e) {
         expirations.labelValues(e.node().value()).inc();
