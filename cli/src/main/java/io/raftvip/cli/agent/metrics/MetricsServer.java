@@ -36,6 +36,7 @@ public final class MetricsServer implements AutoCloseable {
             .inetAddress(InetAddress.getByName(host))
             .port(port)
             .registry(registry)
+            .registerHealthHandler(true)
             .buildAndStart());
   }
 

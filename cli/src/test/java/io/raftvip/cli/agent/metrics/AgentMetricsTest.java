@@ -73,6 +73,15 @@ class AgentMetricsTest {
     assertThat(s.series).doesNotContainKey("raftvip_raft_term");
     assertThat(s.value("raftvip_lease_renewals_sent_total")).isZero();
     assertThat(s.series.keySet()).anyMatch(k -> k.startsWith("jvm_"));
+    java.net.http.HttpResponse<String> healthy =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/-/healthy"))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(healthy.statusCode()).isEqualTo(200);
   }
 
   @Test
