@@ -67,6 +67,9 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
   private final PrometheusRegistry registry;
   private final FailoverClock failovers;
   private volatile NodeReadings node;
+  // Entries up to here are re-applied from this node's own log after a restart: they are not
+  // events of now (MAX_VALUE until attach, so nothing is observed before the node is known).
+  private volatile long replayedUpTo = Long.MAX_VALUE;
 
   // Node lease deadline on the data plane's clock; MIN_VALUE before the first grant.
   private final AtomicLong leaseDeadlineMs = new AtomicLong(Long.MIN_VALUE);
@@ -233,6 +236,8 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
   /** Starts the scrape-time gauges (term, indexes, ownership); before this they are absent. */
   public void attach(NodeReadings readings) {
     this.node = Objects.requireNonNull(readings, "readings");
+    // Ratis keeps the commit index in the log metadata: right after start it marks the replay.
+    this.replayedUpTo = readings.commitIndex();
   }
 
   /** One observer calling {@code first}, then this; for {@code RaftVipNode.Builder.observer}. */
@@ -383,6 +388,10 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
     String name = snake(command.getClass());
     if (outcome instanceof Outcome.Accepted a) {
       commandsApplied.labelValues(name, "accepted").inc();
+      if (index <= replayedUpTo) {
+        // A replay: its durations and events are old (a failover spanning the restart is lost).
+        return;
+      }
       FailoverClock.Progress p = failovers.applied(a.assignments(), nanoTime.getAsLong());
       for (FailoverClock.Failover f : p.failovers()) {
         failoverSeconds.labelValues(f.cause().label()).observe(seconds(f.durationNanos()));

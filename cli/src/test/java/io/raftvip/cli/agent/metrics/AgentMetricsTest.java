@@ -293,6 +293,45 @@ class AgentMetricsTest {
   }
 
   @Test
+  void entriesReplayedAfterARestartAreNotNewFailoversOrExpirations() throws Exception {
+    node.commit = 50; // what the restarted node's log already held
+    metrics.attach(node);
+    metrics.onApplied(
+        node.state,
+        new Command.ExpireNode(N3, 5, 2, Optional.empty()),
+        accepted(
+            change(
+                WEB.name(),
+                N3,
+                N2,
+                40,
+                Assignment.State.OWNED,
+                AssignmentChange.Cause.OWNER_EXPIRED)),
+        40);
+    Scrape s = scrape();
+    assertThat(s.valueOr("raftvip_failover_seconds_count{cause=\"expired\"}", 0)).isZero();
+    assertThat(s.valueOr("raftvip_node_expirations_total{node=\"n3\"}", 0)).isZero();
+    assertThat(
+            s.value("raftvip_commands_applied_total{command=\"expire_node\",result=\"accepted\"}"))
+        .isEqualTo(1);
+    metrics.onApplied(
+        node.state,
+        new Command.ExpireNode(N2, 6, 2, Optional.empty()),
+        accepted(
+            change(
+                WEB.name(),
+                N2,
+                N1,
+                51,
+                Assignment.State.OWNED,
+                AssignmentChange.Cause.OWNER_EXPIRED)),
+        51);
+    s = scrape();
+    assertThat(s.value("raftvip_failover_seconds_count{cause=\"expired\"}")).isEqualTo(1);
+    assertThat(s.value("raftvip_node_expirations_total{node=\"n2\"}")).isEqualTo(1);
+  }
+
+  @Test
   void labelAndUnitHelpers() {
     assertThat(AgentMetrics.snake(Command.ExpireNode.class)).isEqualTo("expire_node");
     assertThat(AgentMetrics.snake(OwnerEffect.ArmFence.class)).isEqualTo("arm_fence");
