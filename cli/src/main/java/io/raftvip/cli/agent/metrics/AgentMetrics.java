@@ -347,6 +347,10 @@ public final class AgentMetrics implements NodeMetrics, StateListener {
 
   @Override
   public void onEffectFailed(OwnerEffect effect, RuntimeException error) {
+    if (effect instanceof OwnerEffect.ArmFence) {
+      // The reconciler closes the gate after a failed arm.
+      fenceDeadlineMs.remove(effect.vip());
+    }
     dataPlaneFailures.labelValues(effect.vip().value(), snake(effect.getClass())).inc();
   }
 

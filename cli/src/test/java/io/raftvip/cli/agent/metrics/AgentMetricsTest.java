@@ -209,6 +209,19 @@ class AgentMetricsTest {
   }
 
   @Test
+  void aFailedArmClosesTheFenceGauge() throws Exception {
+    metrics.attach(node);
+    metrics.onEffectDone(new OwnerEffect.ArmFence(WEB, 40, clockMs.get() + 500));
+    assertThat(scrape().value("raftvip_vip_fence_open{vip=\"web\"}")).isEqualTo(1);
+    metrics.onEffectFailed(
+        new OwnerEffect.ArmFence(WEB, 40, clockMs.get() + 700), new IllegalStateException("x"));
+    Scrape s = scrape();
+    assertThat(s.valueOr("raftvip_vip_fence_open{vip=\"web\"}", 0)).isZero();
+    assertThat(s.value("raftvip_dataplane_failures_total{effect=\"arm_fence\",vip=\"web\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void renewalFailuresAndLeaderGrantsKeepLabelsBounded() throws Exception {
     metrics.onRenewalFailed("not_leader");
     metrics.onRenewalFailed("deadline_exceeded");
