@@ -5,6 +5,10 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.raftvip.cli.agent.metrics.AgentMetrics;
+import io.raftvip.cli.agent.metrics.MetricsServer;
+import io.raftvip.cli.agent.metrics.NodeReadings;
 import io.raftvip.cli.config.AgentConfig;
 import io.raftvip.coordinator.admin.AdminEventLog;
 import io.raftvip.coordinator.admin.AdminService;
@@ -26,19 +30,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running agent: the coordinator node over a data plane, its admin gRPC server (admin API, gRPC
- * health, server reflection) and the one-time bootstrap of the config's VIPs. {@link #close()} is
- * graceful: the admin server stops taking calls, the node moves its VIPs away (fence closed,
- * address removed, release committed before the next owner starts), then everything stops.
+ * health, server reflection), its Prometheus endpoint when {@code metrics.listen} is set, and the
+ * one-time bootstrap of the config's VIPs. {@link #close()} is graceful: the admin server stops
+ * taking calls, the node moves its VIPs away (fence closed, address removed, release committed
+ * before the next owner starts), then everything stops.
  */
 public final class Agent implements AutoCloseable {
 
@@ -62,6 +70,7 @@ public final class Agent implements AutoCloseable {
   private final Server adminServer;
   private final HealthStatusManager health;
   private final DataPlane dataPlane;
+  private final MetricsServer metricsServer; // null when metrics are off
   private final Thread bootstrap;
   private final Optional<NotifyHooks> hooks;
   private volatile boolean closed;
@@ -74,6 +83,7 @@ public final class Agent implements AutoCloseable {
       HealthStatusManager health,
       DataPlane dataPlane,
       Optional<NotifyHooks> hooks,
+      MetricsServer metricsServer,
       List<VipSpec> bootstrapVips) {
     this.hooks = hooks;
     this.self = self;
@@ -82,6 +92,7 @@ public final class Agent implements AutoCloseable {
     this.adminServer = adminServer;
     this.health = health;
     this.dataPlane = dataPlane;
+    this.metricsServer = metricsServer;
     this.bootstrap = new Thread(() -> bootstrap(bootstrapVips), "raftvip-bootstrap");
     this.bootstrap.setDaemon(true);
   }
@@ -110,6 +121,24 @@ public final class Agent implements AutoCloseable {
                       h.onEvent(e);
                     })
             .orElse(logged);
+    Set<NodeId> voters =
+        AgentSettings.members(config).stream()
+            .map(RaftVipNode.Member::id)
+            .collect(Collectors.toSet());
+    // Metrics hear the node only when metrics.listen is set; lease deadlines are on the plane's
+    // clock.
+    Optional<AgentMetrics> metrics =
+        config
+            .metrics()
+            .map(
+                m ->
+                    new AgentMetrics(
+                            self,
+                            voters,
+                            dataPlane::nowMs,
+                            System::nanoTime,
+                            new PrometheusRegistry())
+                        .withJvmMetrics());
     RaftVipNode.Builder b =
         RaftVipNode.builder()
             .nodeId(self)
@@ -117,10 +146,11 @@ public final class Agent implements AutoCloseable {
             .groupId(config.cluster().id())
             .timing(AgentSettings.timing(config.timing()))
             .dataPlane(dataPlane)
-            .observer(events)
+            .observer(metrics.map(m -> m.alongside(events)).orElse(events))
             .listener(listener)
             .healthListener(h -> log.info("{}: health {}", self, h));
     AgentSettings.healthChecks(config, b);
+    metrics.ifPresent(b::metrics);
     for (RaftVipNode.Member m : AgentSettings.members(config)) {
       b.member(m);
     }
@@ -154,21 +184,49 @@ public final class Agent implements AutoCloseable {
       dataPlane.close();
       throw new IOException("cannot listen on admin.listen " + listen + ": " + e.getMessage(), e);
     }
+    MetricsServer metricsServer = null;
+    if (metrics.isPresent()) {
+      metrics.get().attach(NodeReadings.of(node));
+      var m = config.metrics().get().listen();
+      try {
+        metricsServer = MetricsServer.start(m.host(), m.port(), metrics.get().registry());
+      } catch (IOException e) {
+        server.shutdownNow();
+        node.close();
+        dataPlane.close();
+        throw new IOException("cannot listen on metrics.listen " + m + ": " + e.getMessage(), e);
+      }
+    }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     Agent a =
-        new Agent(self, node, events, server, health, dataPlane, hooks, AgentSettings.vips(config));
+        new Agent(
+            self,
+            node,
+            events,
+            server,
+            health,
+            dataPlane,
+            hooks,
+            metricsServer,
+            AgentSettings.vips(config));
     a.bootstrap.start();
     log.info(
-        "{}: agent started; admin API on {}, raft on {}",
+        "{}: agent started; admin API on {}, raft on {}, metrics {}",
         self,
         listen,
-        config.self().raftAddress());
+        config.self().raftAddress(),
+        config.metrics().map(m -> "on " + m.listen()).orElse("off"));
     return a;
   }
 
   /** The embedded node (tests and the demo read its state). */
   public RaftVipNode node() {
     return node;
+  }
+
+  /** The metrics server's port (useful when the config asked for port 0); empty when off. */
+  public OptionalInt metricsPort() {
+    return metricsServer == null ? OptionalInt.empty() : OptionalInt.of(metricsServer.port());
   }
 
   /** The admin server's port (useful when the config asked for port 0). */
@@ -287,6 +345,10 @@ public final class Agent implements AutoCloseable {
       adminServer.shutdownNow();
       // After the node: the release events of the graceful stop still reach the scripts.
       hooks.ifPresent(NotifyHooks::close);
+      if (metricsServer != null) {
+        // Last: the graceful release above is worth watching.
+        metricsServer.close();
+      }
       dataPlane.close();
       log.info("{}: stopped", self);
     }

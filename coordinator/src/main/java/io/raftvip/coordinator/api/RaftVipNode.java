@@ -14,6 +14,7 @@ import io.raftvip.coordinator.health.HealthCheck;
 import io.raftvip.coordinator.health.HealthMonitor;
 import io.raftvip.coordinator.health.Verdict;
 import io.raftvip.coordinator.leaserpc.LeaseNode;
+import io.raftvip.coordinator.metrics.NodeMetrics;
 import io.raftvip.coordinator.ratis.RaftSettings;
 import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
@@ -169,8 +170,18 @@ public final class RaftVipNode implements AutoCloseable {
     private StateListener observer = StateListener.NONE;
     private final Map<String, HealthMonitor.Registration> healthChecks = new LinkedHashMap<>();
     private HealthMonitor.Listener healthListener = HealthMonitor.Listener.NONE;
+    private NodeMetrics metrics = NodeMetrics.NONE;
 
     private Builder() {}
+
+    /**
+     * Hears renewals, grants and data-plane writes on the node's threads; must be thread-safe and
+     * not block. For metrics (gauges such as term or ownership are read from this node instead).
+     */
+    public Builder metrics(NodeMetrics m) {
+      this.metrics = Objects.requireNonNull(m, "metrics");
+      return this;
+    }
 
     /**
      * Hears every replicated-state event (applied commands, leader changes) on the event thread;
@@ -288,6 +299,7 @@ public final class RaftVipNode implements AutoCloseable {
               .dataPlane(dataPlane)
               .listener(events)
               .observer(observer)
+              .metrics(metrics)
               .start();
       events.node = node;
       Optional<HealthMonitor> health = Optional.empty();

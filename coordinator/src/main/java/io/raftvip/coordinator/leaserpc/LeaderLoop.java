@@ -12,6 +12,7 @@ import io.raftvip.coordinator.core.lease.LeaderLease;
 import io.raftvip.coordinator.core.lease.NodeLeases;
 import io.raftvip.coordinator.core.lease.RenewRequest;
 import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.coordinator.metrics.NodeMetrics;
 import io.raftvip.proto.peer.v1.PingRequest;
 import io.raftvip.proto.peer.v1.RenewReply;
 import java.time.Duration;
@@ -58,6 +59,7 @@ final class LeaderLoop implements AutoCloseable {
   private final RaftAccess raft;
   private final PeerClients clients;
   private final LongSupplier clockMs;
+  private final NodeMetrics metrics;
   private final ScheduledThreadPoolExecutor thread;
   private volatile BiConsumer<NodeId, Long> grantObserver = (n, t) -> {};
 
@@ -78,6 +80,19 @@ final class LeaderLoop implements AutoCloseable {
       RaftAccess raft,
       PeerClients clients,
       LongSupplier clockMs) {
+    this(self, followers, timing, controllerSettings, raft, clients, clockMs, NodeMetrics.NONE);
+  }
+
+  LeaderLoop(
+      NodeId self,
+      Set<NodeId> followers,
+      TimingSettings timing,
+      ControllerSettings controllerSettings,
+      RaftAccess raft,
+      PeerClients clients,
+      LongSupplier clockMs,
+      NodeMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.self = Objects.requireNonNull(self, "self");
     this.followers = Set.copyOf(followers);
     this.timing = Objects.requireNonNull(timing, "timing");
@@ -245,7 +260,21 @@ final class LeaderLoop implements AutoCloseable {
     if (d.reply() instanceof io.raftvip.coordinator.core.lease.GrantReply.Grant) {
       grantObserver.accept(request.node(), now);
     }
+    measure(request.node(), d.reply());
     reply(observer, PeerCodec.toProto(d.reply()));
+  }
+
+  /** Counts a grant or refusal; metrics never stop the loop. */
+  private void measure(NodeId node, io.raftvip.coordinator.core.lease.GrantReply reply) {
+    try {
+      if (reply instanceof io.raftvip.coordinator.core.lease.GrantReply.Refusal r) {
+        metrics.onLeaseRefused(node, r.reason().name().toLowerCase(java.util.Locale.ROOT));
+      } else {
+        metrics.onLeaseGranted(node);
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: node metrics listener failed", self, e);
+    }
   }
 
   private static void reply(StreamObserver<RenewReply> observer, RenewReply r) {

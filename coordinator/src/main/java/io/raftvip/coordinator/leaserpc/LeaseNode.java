@@ -8,6 +8,7 @@ import io.raftvip.coordinator.core.NodeId;
 import io.raftvip.coordinator.core.Outcome;
 import io.raftvip.coordinator.core.control.ControllerSettings;
 import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.coordinator.metrics.NodeMetrics;
 import io.raftvip.coordinator.ratis.RaftNode;
 import io.raftvip.coordinator.ratis.RaftSettings;
 import io.raftvip.coordinator.ratis.RoleInfo;
@@ -69,7 +70,7 @@ public final class LeaseNode implements AutoCloseable {
     this.clients = new PeerClients(b.leaseAddresses);
     this.reconciler =
         Reconciler.builder(plane)
-            .listener(b.listener)
+            .listener(b.metrics.after(b.listener))
             .releaseHandler(
                 (vip, epoch) -> {
                   RaftNode r = raft;
@@ -89,7 +90,14 @@ public final class LeaseNode implements AutoCloseable {
         voters.stream().filter(id -> !id.equals(self)).collect(Collectors.toSet());
     this.leaderLoop =
         new LeaderLoop(
-            self, followers, timing, b.controllerSettings, access, clients, plane::nowMs);
+            self,
+            followers,
+            timing,
+            b.controllerSettings,
+            access,
+            clients,
+            plane::nowMs,
+            b.metrics);
     this.ownerLoop =
         new OwnerLoop(
             self,
@@ -98,7 +106,8 @@ public final class LeaseNode implements AutoCloseable {
             access,
             clients,
             reconciler,
-            plane::nowMs);
+            plane::nowMs,
+            b.metrics);
     this.service = new LeaseService(self, timing, access, leaderLoop, plane::nowMs);
     this.server =
         NettyServerBuilder.forAddress(b.leaseAddresses.get(self))
@@ -138,8 +147,15 @@ public final class LeaseNode implements AutoCloseable {
     private DataPlane dataPlane;
     private Reconciler.Listener listener = Reconciler.Listener.NONE;
     private StateListener observer = StateListener.NONE;
+    private NodeMetrics metrics = NodeMetrics.NONE;
 
     private Builder() {}
+
+    /** Hears renewals, grants and data-plane writes for metrics (see {@link NodeMetrics}). */
+    public Builder metrics(NodeMetrics m) {
+      this.metrics = Objects.requireNonNull(m, "metrics");
+      return this;
+    }
 
     /**
      * Also hears every state-machine event, after the lease loops did (admin API watchers,

@@ -1,11 +1,13 @@
 package io.raftvip.coordinator.leaserpc;
 
+import io.grpc.Status;
 import io.raftvip.coordinator.core.ClusterState;
 import io.raftvip.coordinator.core.Command;
 import io.raftvip.coordinator.core.NodeId;
 import io.raftvip.coordinator.core.lease.GrantReply;
 import io.raftvip.coordinator.core.lease.OwnerLease;
 import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.coordinator.metrics.NodeMetrics;
 import io.raftvip.coordinator.reconcile.Reconciler;
 import io.raftvip.proto.peer.v1.Reason;
 import io.raftvip.proto.peer.v1.RenewReply;
@@ -43,6 +45,7 @@ final class OwnerLoop implements AutoCloseable {
   private final PeerClients clients;
   private final Reconciler reconciler;
   private final LongSupplier clockMs;
+  private final NodeMetrics metrics;
   private final ScheduledThreadPoolExecutor thread;
   // Confined to the owner thread.
   private OwnerLease lease;
@@ -57,7 +60,8 @@ final class OwnerLoop implements AutoCloseable {
       RaftAccess raft,
       PeerClients clients,
       Reconciler reconciler,
-      LongSupplier clockMs) {
+      LongSupplier clockMs,
+      NodeMetrics metrics) {
     this.self = Objects.requireNonNull(self, "self");
     this.raftAddress = Objects.requireNonNull(raftAddress, "raftAddress");
     this.timing = Objects.requireNonNull(timing, "timing");
@@ -65,6 +69,7 @@ final class OwnerLoop implements AutoCloseable {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
     this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.lease = OwnerLease.start(self, timing);
     this.thread =
         new ScheduledThreadPoolExecutor(
@@ -125,7 +130,9 @@ final class OwnerLoop implements AutoCloseable {
         leader.get(),
         PeerCodec.toProto(r.request()),
         timing.leaseDurationMs(),
-        reply -> execute(() -> received(reply)));
+        reply -> execute(() -> received(reply)),
+        failure -> measure(() -> metrics.onRenewalFailed(grpcReason(failure))));
+    measure(metrics::onRenewalSent);
   }
 
   private void received(RenewReply reply) {
@@ -142,6 +149,7 @@ final class OwnerLoop implements AutoCloseable {
     if (grant.isEmpty()) {
       Reason reason = reply.getRefusal().getReason();
       log.debug("{}: renewal refused: {}", self, reason);
+      measure(() -> metrics.onRenewalFailed(refusalReason(reason)));
       // Join on first start, and again after an expiry; never after an administrator removed
       // the node (it was a member once, and now it is unknown).
       if (reason == Reason.REASON_NODE_EXPIRED
@@ -151,6 +159,28 @@ final class OwnerLoop implements AutoCloseable {
       return;
     }
     step(lease.grantReceived(grant.get(), clockMs.getAsLong()));
+    long deadlineMs = lease.deadlineMs();
+    measure(() -> metrics.onRenewalGranted(deadlineMs));
+  }
+
+  /** A refusal as a metrics label: {@code REASON_NODE_EXPIRED} -> {@code node_expired}. */
+  static String refusalReason(Reason reason) {
+    String name = reason == Reason.UNRECOGNIZED ? "REASON_UNRECOGNIZED" : reason.name();
+    return name.substring("REASON_".length()).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A failed call as a metrics label: its gRPC status code in lower case. */
+  static String grpcReason(Throwable failure) {
+    return Status.fromThrowable(failure).getCode().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Metrics never stop the loop. */
+  private void measure(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("{}: node metrics listener failed", self, e);
+    }
   }
 
   /**

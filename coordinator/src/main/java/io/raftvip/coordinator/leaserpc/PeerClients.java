@@ -40,21 +40,32 @@ final class PeerClients implements AutoCloseable {
   void ping(NodeId to, PingRequest request, long deadlineMs, Consumer<PingReply> onReply) {
     PeerServiceGrpc.newStub(channel(to))
         .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
-        .ping(request, observer(onReply));
+        .ping(request, observer(onReply, failure -> {}));
   }
 
   /** Sends a renewal to {@code to}; {@code onReply} gets the reply, or nothing on any failure. */
   void renew(NodeId to, RenewRequest request, long deadlineMs, Consumer<RenewReply> onReply) {
+    renew(to, request, deadlineMs, onReply, failure -> {});
+  }
+
+  /** As above; {@code onFailure} hears a failed call (metrics only: nothing may rely on it). */
+  void renew(
+      NodeId to,
+      RenewRequest request,
+      long deadlineMs,
+      Consumer<RenewReply> onReply,
+      Consumer<Throwable> onFailure) {
     PeerServiceGrpc.newStub(channel(to))
         .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
-        .renew(request, observer(onReply));
+        .renew(request, observer(onReply, onFailure));
   }
 
   private ManagedChannel channel(NodeId to) {
     return Objects.requireNonNull(channels.get(to), () -> "no lease address for node " + to);
   }
 
-  private static <T> StreamObserver<T> observer(Consumer<T> onReply) {
+  private static <T> StreamObserver<T> observer(
+      Consumer<T> onReply, Consumer<Throwable> onFailure) {
     return new StreamObserver<>() {
       @Override
       public void onNext(T value) {
@@ -64,6 +75,7 @@ final class PeerClients implements AutoCloseable {
       @Override
       public void onError(Throwable t) {
         // A lost reply is the same as a lost message: the protocol never relies on delivery.
+        onFailure.accept(t);
       }
 
       @Override

@@ -105,6 +105,14 @@ public final class Reconciler implements AutoCloseable {
 
     /** The reconciler handled {@code drift} of a VIP it knows (before any repair it makes). */
     default void onDrift(Drift drift) {}
+
+    /**
+     * A data-plane call succeeded (metrics): {@link OwnerEffect.ArmFence}, {@link
+     * OwnerEffect.CloseFence}, {@link OwnerEffect.AddAddress} or {@link OwnerEffect.RefreshAddress}
+     * (the address was written), {@link OwnerEffect.RemoveAddress} or {@link OwnerEffect.Announce}
+     * (a burst started). Skipped effects are not reported.
+     */
+    default void onEffectDone(OwnerEffect effect) {}
   }
 
   /** What the reconciler armed for a VIP (read by the announcer's ownership check). */
@@ -422,6 +430,7 @@ public final class Reconciler implements AutoCloseable {
     try {
       plane.armFence(a.spec(), a.epoch(), a.deadlineMs());
       armed.put(vip, new Armed(a.epoch(), a.deadlineMs()));
+      done(a); // metrics
     } catch (RuntimeException e) {
       armed.remove(vip);
       failed(a, e);
@@ -442,6 +451,7 @@ public final class Reconciler implements AutoCloseable {
     try {
       plane.addAddress(spec, lifetimeSec);
       addressExpiresMs.put(spec.name(), plane.nowMs() + lifetimeSec * 1000L);
+      done(effect); // metrics
       if (addressAdded.put(spec.name(), true) == null) {
         listener.onServing(spec.name(), epoch);
       }
@@ -467,6 +477,7 @@ public final class Reconciler implements AutoCloseable {
     VipName vip = spec.name();
     try {
       plane.announce(spec, () -> armed(vip, epoch));
+      done(new OwnerEffect.Announce(spec, epoch)); // metrics
     } catch (RuntimeException e) {
       failed(effect, e);
     }
@@ -582,6 +593,7 @@ public final class Reconciler implements AutoCloseable {
     }
     try {
       plane.announce(a.spec(), () -> armed(vip, epoch));
+      done(a); // metrics
     } catch (RuntimeException e) {
       failed(a, e);
     }
@@ -591,6 +603,7 @@ public final class Reconciler implements AutoCloseable {
     armed.remove(spec.name());
     try {
       plane.closeFence(spec);
+      done(new OwnerEffect.CloseFence(spec)); // metrics
       return true;
     } catch (RuntimeException e) {
       failed(effect, e);
@@ -602,6 +615,7 @@ public final class Reconciler implements AutoCloseable {
     try {
       plane.removeAddress(spec);
       addressExpiresMs.remove(spec.name());
+      done(new OwnerEffect.RemoveAddress(spec)); // metrics
       if (addressAdded.remove(spec.name()) != null) {
         listener.onStopped(spec.name());
       }
@@ -632,6 +646,15 @@ public final class Reconciler implements AutoCloseable {
     Long reported = releaseReported.put(c.vip(), c.epoch());
     if (reported == null || reported != c.epoch()) {
       listener.onReleaseSubmitted(c.vip(), c.epoch());
+    }
+  }
+
+  /** Reports a successful data-plane call; a throwing listener must not stop the reconciler. */
+  private void done(OwnerEffect effect) {
+    try {
+      listener.onEffectDone(effect);
+    } catch (RuntimeException e) {
+      log.warn("reconciler listener threw", e);
     }
   }
 
