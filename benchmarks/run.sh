@@ -6,6 +6,8 @@
 #   benchmarks/run.sh idle [ARGS]    idle CPU/RSS/heap of 3 agents with 1, 100, 1000 VIPs next to a
 #                                    bare Ratis group with the same timeouts (root; ~8 minutes);
 #                                    --vips 1,100,1000 --warmup-s 20 --measure-s 60
+#   benchmarks/run.sh write [ARGS]   admin write (UpdateVip) latency next to a bare Ratis write of
+#                                    the same size, 3 JVMs each (root); --writes 300 --rounds 2
 #   benchmarks/run.sh jmh [ARGS]     JMH micro-benchmarks of the netlink and frame codecs; short
 #                                    defaults (-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc); any ARGS
 #                                    replace them, e.g. `benchmarks/run.sh jmh -f 3 -i 10 Frame`
@@ -19,7 +21,7 @@ cd "$root"
 . scripts/os-deps.sh
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -83,6 +85,12 @@ case "$what" in
       status=1
     fi
     exit $status
+    ;;
+  write)
+    raftvip_ensure_os_deps
+    raftvip_require_root "the write-latency benchmark"
+    if needs_build; then build; fi
+    java -cp "$(classpath)" io.raftvip.bench.WriteLatencyBenchmark "$@"
     ;;
   jmh)
     if needs_build; then build; fi
