@@ -1,5 +1,7 @@
 package io.raftvip.coordinator.leaserpc;
 
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftvip.coordinator.core.ClusterState;
@@ -14,6 +16,7 @@ import io.raftvip.coordinator.ratis.RoleInfo;
 import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
 import io.raftvip.coordinator.reconcile.Reconciler;
+import io.raftvip.coordinator.tls.TlsCredentials;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -56,6 +59,7 @@ public final class LeaseNode implements AutoCloseable {
   private final LeaseService service;
   private final Server server;
   private final StateListener observer;
+  private final Optional<TlsCredentials> tls;
   private volatile RaftNode raft;
 
   private LeaseNode(Builder b) throws IOException {
@@ -66,7 +70,13 @@ public final class LeaseNode implements AutoCloseable {
     this.voters = rs.peers().stream().map(RaftSettings.Peer::id).collect(Collectors.toSet());
     DataPlane plane = b.dataPlane;
     RaftAccess access = new Access();
-    this.clients = new PeerClients(b.leaseAddresses);
+    this.tls = b.tls;
+    this.clients =
+        new PeerClients(
+            b.leaseAddresses,
+            b.tls
+                .map(TlsCredentials::peerChannelCredentials)
+                .orElseGet(InsecureChannelCredentials::create));
     this.reconciler =
         Reconciler.builder(plane)
             .listener(b.listener)
@@ -101,7 +111,11 @@ public final class LeaseNode implements AutoCloseable {
             plane::nowMs);
     this.service = new LeaseService(self, timing, access, leaderLoop, plane::nowMs);
     this.server =
-        NettyServerBuilder.forAddress(b.leaseAddresses.get(self))
+        NettyServerBuilder.forAddress(
+                b.leaseAddresses.get(self),
+                b.tls
+                    .map(TlsCredentials::peerServerCredentials)
+                    .orElseGet(InsecureServerCredentials::create))
             .addService(service)
             // Handlers only enqueue onto the witness or leader thread.
             .directExecutor()
@@ -120,7 +134,7 @@ public final class LeaseNode implements AutoCloseable {
         throw new IOException("interrupted before starting the Raft server", e);
       }
     }
-    raft = RaftNode.start(rs, new Events());
+    raft = RaftNode.start(rs, new Events(), tls.map(TlsCredentials::ratisConfig));
     ownerLoop.start();
   }
 
@@ -138,8 +152,19 @@ public final class LeaseNode implements AutoCloseable {
     private DataPlane dataPlane;
     private Reconciler.Listener listener = Reconciler.Listener.NONE;
     private StateListener observer = StateListener.NONE;
+    private Optional<TlsCredentials> tls = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * Mutual TLS for the lease server, the channels to the other members' lease servers and Ratis
+     * (server, server-to-server, client). The caller owns {@code credentials} and closes them after
+     * the node. Without this call every transport is plaintext.
+     */
+    public Builder tls(TlsCredentials credentials) {
+      this.tls = Optional.of(Objects.requireNonNull(credentials, "tls"));
+      return this;
+    }
 
     /**
      * Also hears every state-machine event, after the lease loops did (admin API watchers,
