@@ -1,6 +1,8 @@
 package io.raftvip.cli.agent;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -121,6 +123,7 @@ public final class Agent implements AutoCloseable {
             .listener(listener)
             .healthListener(h -> log.info("{}: health {}", self, h));
     AgentSettings.healthChecks(config, b);
+    AgentSettings.tls(config).ifPresent(b::tls);
     for (RaftVipNode.Member m : AgentSettings.members(config)) {
       b.member(m);
     }
@@ -135,8 +138,12 @@ public final class Agent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     AdminService admin = new AdminService(node, adminAddresses, events);
     var listen = config.admin().listen();
+    // With TLS: this node's certificate, and a client certificate from the CA is required.
+    ServerCredentials adminCredentials =
+        node.adminServerCredentials().orElseGet(InsecureServerCredentials::create);
     NettyServerBuilder sb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(listen.host(), listen.port()), adminCredentials)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .maxInboundMessageSize(1 << 20);
@@ -159,9 +166,11 @@ public final class Agent implements AutoCloseable {
         new Agent(self, node, events, server, health, dataPlane, hooks, AgentSettings.vips(config));
     a.bootstrap.start();
     log.info(
-        "{}: agent started; admin API on {}, raft on {}",
+        "{}: agent started; admin API on {} ({}{}), raft on {}",
         self,
         listen,
+        config.tls().isPresent() ? "mutual TLS" : "plaintext",
+        token.isPresent() ? ", token required" : "",
         config.self().raftAddress());
     return a;
   }
