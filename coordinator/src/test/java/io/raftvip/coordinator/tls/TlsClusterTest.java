@@ -245,7 +245,7 @@ class TlsClusterTest {
 
   @Test
   @Order(4)
-  void onlyMemberCertificatesMaySpeakThePeerProtocol() throws Exception {
+  void onlyMemberCertificatesMaySpeakTheLeaseAndRaftProtocols() throws Exception {
     int leasePort = members.get(NodeId.of("n2")).leasePort();
     // The admin certificate is from the right CA but names no member host.
     assertThat(ping(leasePort, clientCredentials(adminClient, ca.cert())).getCode())
@@ -262,6 +262,16 @@ class TlsClusterTest {
             .trustManager(ca.cert().toFile())
             .build();
     assertThat(ping(leasePort, member).getCode()).isEqualTo(Status.Code.OK);
+
+    // Ratis' port has the same rule: past the handshake a member's certificate reaches Ratis'
+    // server, which does not know the lease service (UNIMPLEMENTED); the admin certificate does
+    // not get that far.
+    int raftPort = members.get(NodeId.of("n2")).raftPort();
+    assertThat(ping(raftPort, member).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(ping(raftPort, clientCredentials(adminClient, ca.cert())).getCode())
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ping(raftPort, InsecureChannelCredentials.create()).getCode())
+        .isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   @Test
