@@ -144,9 +144,7 @@ public final class TlsCredentials implements AutoCloseable {
       c.loadIdentity();
       c.loadTrust();
       long periodMs = settings.reloadInterval().toMillis();
-      TlsCredentials started = c;
-      reloader.scheduleWithFixedDelay(
-          started::reloadIfChanged, periodMs, periodMs, TimeUnit.MILLISECONDS);
+      reloader.scheduleWithFixedDelay(c::tick, periodMs, periodMs, TimeUnit.MILLISECONDS);
       log.info(
           "{}: mutual TLS with certificate {}, key {}, CA {}, re-read every {} ms",
           node,
@@ -169,6 +167,15 @@ public final class TlsCredentials implements AutoCloseable {
       c.close();
     } else {
       reloader.shutdownNow();
+    }
+  }
+
+  /** One period; an exception escaping here would end the periodic task for good. */
+  private void tick() {
+    try {
+      reloadIfChanged();
+    } catch (RuntimeException e) {
+      log.warn("{}: TLS re-read failed: {}", node, e.toString());
     }
   }
 
