@@ -1,6 +1,8 @@
 package io.raftvip.cli.agent;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -151,6 +153,7 @@ public final class Agent implements AutoCloseable {
             .healthListener(h -> log.info("{}: health {}", self, h));
     AgentSettings.healthChecks(config, b);
     metrics.ifPresent(b::metrics);
+    AgentSettings.tls(config).ifPresent(b::tls);
     for (RaftVipNode.Member m : AgentSettings.members(config)) {
       b.member(m);
     }
@@ -165,8 +168,12 @@ public final class Agent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     AdminService admin = new AdminService(node, adminAddresses, events);
     var listen = config.admin().listen();
+    // With TLS: this node's certificate, and a client certificate from the CA is required.
+    ServerCredentials adminCredentials =
+        node.adminServerCredentials().orElseGet(InsecureServerCredentials::create);
     NettyServerBuilder sb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(listen.host(), listen.port()), adminCredentials)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .maxInboundMessageSize(1 << 20);
@@ -211,9 +218,11 @@ public final class Agent implements AutoCloseable {
             AgentSettings.vips(config));
     a.bootstrap.start();
     log.info(
-        "{}: agent started; admin API on {}, raft on {}, metrics {}",
+        "{}: agent started; admin API on {} ({}{}), raft on {}, metrics {}",
         self,
         listen,
+        config.tls().isPresent() ? "mutual TLS" : "plaintext",
+        token.isPresent() ? ", token required" : "",
         config.self().raftAddress(),
         config.metrics().map(m -> "on " + m.listen()).orElse("off"));
     return a;

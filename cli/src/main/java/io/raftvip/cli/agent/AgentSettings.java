@@ -11,6 +11,7 @@ import io.raftvip.coordinator.core.VipAddress;
 import io.raftvip.coordinator.core.VipName;
 import io.raftvip.coordinator.core.VipSpec;
 import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.coordinator.tls.TlsSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,14 @@ public final class AgentSettings {
       out.add(new RaftVipNode.Member(NodeId.of(p.id()), raft.host(), raft.port(), lease.port()));
     }
     return out;
+  }
+
+  /**
+   * The config's {@code tls} section as the coordinator takes it (files re-read every {@link
+   * TlsSettings#RELOAD_INTERVAL_DEFAULT}); empty = plaintext everywhere.
+   */
+  public static Optional<TlsSettings> tls(AgentConfig c) {
+    return c.tls().map(t -> TlsSettings.of(t.certFile(), t.keyFile(), t.caFile()));
   }
 
   /** Each member's admin address, for the admin API's answers. */

@@ -1,5 +1,6 @@
 package io.raftvip.coordinator.api;
 
+import io.grpc.ServerCredentials;
 import io.raftvip.coordinator.core.Assignment;
 import io.raftvip.coordinator.core.ClusterState;
 import io.raftvip.coordinator.core.Command;
@@ -19,6 +20,8 @@ import io.raftvip.coordinator.ratis.RaftSettings;
 import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
 import io.raftvip.coordinator.reconcile.Reconciler;
+import io.raftvip.coordinator.tls.TlsCredentials;
+import io.raftvip.coordinator.tls.TlsSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -136,6 +139,7 @@ public final class RaftVipNode implements AutoCloseable {
   private final Duration closeTimeout;
   private final LeaseNode lease;
   private final Optional<HealthMonitor> health;
+  private final Optional<TlsCredentials> tls;
   private volatile boolean closed;
 
   private RaftVipNode(
@@ -144,13 +148,15 @@ public final class RaftVipNode implements AutoCloseable {
       List<Member> members,
       Duration closeTimeout,
       LeaseNode lease,
-      Optional<HealthMonitor> health) {
+      Optional<HealthMonitor> health,
+      Optional<TlsCredentials> tls) {
     this.self = self;
     this.groupId = groupId;
     this.members = List.copyOf(members);
     this.closeTimeout = closeTimeout;
     this.lease = lease;
     this.health = health;
+    this.tls = tls;
   }
 
   public static Builder builder() {
@@ -171,6 +177,7 @@ public final class RaftVipNode implements AutoCloseable {
     private final Map<String, HealthMonitor.Registration> healthChecks = new LinkedHashMap<>();
     private HealthMonitor.Listener healthListener = HealthMonitor.Listener.NONE;
     private NodeMetrics metrics = NodeMetrics.NONE;
+    private Optional<TlsSettings> tls = Optional.empty();
 
     private Builder() {}
 
@@ -180,6 +187,18 @@ public final class RaftVipNode implements AutoCloseable {
      */
     public Builder metrics(NodeMetrics m) {
       this.metrics = Objects.requireNonNull(m, "metrics");
+      return this;
+    }
+
+    /**
+     * Mutual TLS on every transport of this node: Ratis (server, server-to-server, client), the
+     * lease service and its channels, and (through {@link #adminServerCredentials()}) the admin
+     * server. Every member needs a certificate from the CA that names its host in a SAN; the files
+     * are re-read every {@link TlsSettings#reloadInterval()}. Without this call all of them are
+     * plaintext.
+     */
+    public Builder tls(TlsSettings settings) {
+      this.tls = Optional.of(Objects.requireNonNull(settings, "tls"));
       return this;
     }
 
@@ -291,16 +310,28 @@ public final class RaftVipNode implements AutoCloseable {
               .rpcTimeoutMs(timing.rpcTimeoutMinMs(), timing.rpcTimeoutMaxMs())
               .build();
       Events events = new Events(nodeId, listener);
-      LeaseNode node =
-          LeaseNode.builder()
-              .raftSettings(rs)
-              .timing(timing)
-              .leaseAddresses(leaseAddresses)
-              .dataPlane(dataPlane)
-              .listener(events)
-              .observer(observer)
-              .metrics(metrics)
-              .start();
+      Optional<TlsCredentials> credentials = Optional.empty();
+      if (tls.isPresent()) {
+        List<String> hosts = members.values().stream().map(Member::host).toList();
+        credentials = Optional.of(TlsCredentials.load(tls.get(), nodeId.value(), hosts));
+      }
+      LeaseNode node;
+      try {
+        LeaseNode.Builder lb =
+            LeaseNode.builder()
+                .raftSettings(rs)
+                .timing(timing)
+                .leaseAddresses(leaseAddresses)
+                .dataPlane(dataPlane)
+                .listener(events)
+                .observer(observer)
+                .metrics(metrics);
+        credentials.ifPresent(lb::tls);
+        node = lb.start();
+      } catch (IOException | RuntimeException e) {
+        credentials.ifPresent(TlsCredentials::close);
+        throw e;
+      }
       events.node = node;
       Optional<HealthMonitor> health = Optional.empty();
       if (!healthChecks.isEmpty()) {
@@ -313,7 +344,7 @@ public final class RaftVipNode implements AutoCloseable {
         health = Optional.of(hb.start());
       }
       return new RaftVipNode(
-          nodeId, groupId, List.copyOf(members.values()), closeTimeout, node, health);
+          nodeId, groupId, List.copyOf(members.values()), closeTimeout, node, health, credentials);
     }
   }
 
@@ -329,6 +360,15 @@ public final class RaftVipNode implements AutoCloseable {
   /** The voters this node was started with. */
   public List<Member> members() {
     return members;
+  }
+
+  /**
+   * With {@link Builder#tls}: credentials for an admin gRPC server on this node, with this node's
+   * (reloading) certificate, requiring a client certificate signed by the CA; empty without TLS.
+   * Valid while the node runs.
+   */
+  public Optional<ServerCredentials> adminServerCredentials() {
+    return tls.map(TlsCredentials::adminServerCredentials);
   }
 
   /** The leader as this node last heard of it. */
@@ -405,6 +445,7 @@ public final class RaftVipNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       lease.close();
+      tls.ifPresent(TlsCredentials::close);
     }
   }
 

@@ -4,7 +4,9 @@
  * plane), with typed {@link io.raftvip.coordinator.api.RaftVipNode.VipEvent}s.
  *
  * <p>Owns nothing but the node it starts: the Raft server, the lease service and the reconciler
- * (through {@code LeaseNode}). The data plane belongs to the caller, who closes it after the node.
+ * (through {@code LeaseNode}), and with TLS the node's reloading credentials ({@code
+ * io.raftvip.coordinator.tls.TlsCredentials}), closed after the lease node. The data plane belongs
+ * to the caller, who closes it after the node.
  *
  * <p>Health checks registered on the builder run in a {@code HealthMonitor} (package {@code
  * io.raftvip.coordinator.health}) that the node starts after Raft and closes first; operator

@@ -1,5 +1,7 @@
 package io.raftvip.coordinator.leaserpc;
 
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.raftvip.coordinator.core.ClusterState;
@@ -15,6 +17,7 @@ import io.raftvip.coordinator.ratis.RoleInfo;
 import io.raftvip.coordinator.ratis.StateListener;
 import io.raftvip.coordinator.reconcile.DataPlane;
 import io.raftvip.coordinator.reconcile.Reconciler;
+import io.raftvip.coordinator.tls.TlsCredentials;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -57,6 +60,7 @@ public final class LeaseNode implements AutoCloseable {
   private final LeaseService service;
   private final Server server;
   private final StateListener observer;
+  private final Optional<TlsCredentials> tls;
   private volatile RaftNode raft;
 
   private LeaseNode(Builder b) throws IOException {
@@ -67,7 +71,13 @@ public final class LeaseNode implements AutoCloseable {
     this.voters = rs.peers().stream().map(RaftSettings.Peer::id).collect(Collectors.toSet());
     DataPlane plane = b.dataPlane;
     RaftAccess access = new Access();
-    this.clients = new PeerClients(b.leaseAddresses);
+    this.tls = b.tls;
+    this.clients =
+        new PeerClients(
+            b.leaseAddresses,
+            b.tls
+                .map(TlsCredentials::peerChannelCredentials)
+                .orElseGet(InsecureChannelCredentials::create));
     this.reconciler =
         Reconciler.builder(plane)
             .listener(b.metrics.after(b.listener))
@@ -110,7 +120,11 @@ public final class LeaseNode implements AutoCloseable {
             b.metrics);
     this.service = new LeaseService(self, timing, access, leaderLoop, plane::nowMs);
     this.server =
-        NettyServerBuilder.forAddress(b.leaseAddresses.get(self))
+        NettyServerBuilder.forAddress(
+                b.leaseAddresses.get(self),
+                b.tls
+                    .map(TlsCredentials::peerServerCredentials)
+                    .orElseGet(InsecureServerCredentials::create))
             .addService(service)
             // Handlers only enqueue onto the witness or leader thread.
             .directExecutor()
@@ -129,7 +143,7 @@ public final class LeaseNode implements AutoCloseable {
         throw new IOException("interrupted before starting the Raft server", e);
       }
     }
-    raft = RaftNode.start(rs, new Events());
+    raft = RaftNode.start(rs, new Events(), tls.map(TlsCredentials::ratisConfig));
     ownerLoop.start();
   }
 
@@ -148,12 +162,23 @@ public final class LeaseNode implements AutoCloseable {
     private Reconciler.Listener listener = Reconciler.Listener.NONE;
     private StateListener observer = StateListener.NONE;
     private NodeMetrics metrics = NodeMetrics.NONE;
+    private Optional<TlsCredentials> tls = Optional.empty();
 
     private Builder() {}
 
     /** Hears renewals, grants and data-plane writes for metrics (see {@link NodeMetrics}). */
     public Builder metrics(NodeMetrics m) {
       this.metrics = Objects.requireNonNull(m, "metrics");
+      return this;
+    }
+
+    /**
+     * Mutual TLS for the lease server, the channels to the other members' lease servers and Ratis
+     * (server, server-to-server, client). The caller owns {@code credentials} and closes them after
+     * the node. Without this call every transport is plaintext.
+     */
+    public Builder tls(TlsCredentials credentials) {
+      this.tls = Optional.of(Objects.requireNonNull(credentials, "tls"));
       return this;
     }
 

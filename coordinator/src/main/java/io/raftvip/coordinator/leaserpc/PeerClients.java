@@ -1,5 +1,6 @@
 package io.raftvip.coordinator.leaserpc;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -17,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One plaintext gRPC channel per peer's lease address, opened at construction (channels connect
- * lazily). Every call carries a deadline; replies and failures are delivered on gRPC's threads, so
- * callbacks must hand work to their own thread at once.
+ * One gRPC channel (plaintext or mutual TLS) per peer's lease address, opened at construction
+ * (channels connect lazily). Every call carries a deadline; replies and failures are delivered on
+ * gRPC's threads, so callbacks must hand work to their own thread at once.
  */
 final class PeerClients implements AutoCloseable {
 
@@ -27,12 +28,16 @@ final class PeerClients implements AutoCloseable {
 
   private final Map<NodeId, ManagedChannel> channels = new TreeMap<>();
 
-  PeerClients(Map<NodeId, InetSocketAddress> addresses) {
+  /**
+   * @param credentials plaintext, or mutual TLS (the peer's certificate must name the host dialled
+   *     here: the member's configured host)
+   */
+  PeerClients(Map<NodeId, InetSocketAddress> addresses, ChannelCredentials credentials) {
     for (Map.Entry<NodeId, InetSocketAddress> e : addresses.entrySet()) {
       InetSocketAddress a = e.getValue();
       channels.put(
           e.getKey(),
-          NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).usePlaintext().build());
+          NettyChannelBuilder.forAddress(a.getHostString(), a.getPort(), credentials).build());
     }
   }
 

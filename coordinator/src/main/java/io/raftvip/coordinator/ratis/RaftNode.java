@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
@@ -107,7 +109,8 @@ public final class RaftNode implements AutoCloseable {
       RaftGroup group,
       VipStateMachine stateMachine,
       RaftServer server,
-      RaftServer.Division division) {
+      RaftServer.Division division,
+      Parameters parameters) {
     this.settings = settings;
     this.selfId = RaftPeerId.valueOf(settings.nodeId().value());
     this.group = group;
@@ -134,6 +137,7 @@ public final class RaftNode implements AutoCloseable {
             // Start at the local server: it answers NotLeader with the leader's id at once.
             .setLeaderId(selfId)
             .setRetryPolicy(retryPolicy)
+            .setParameters(parameters)
             .build();
   }
 
@@ -146,8 +150,26 @@ public final class RaftNode implements AutoCloseable {
    *     "corrupt snapshot &lt;file&gt;: md5 mismatch ..." in the message
    */
   public static RaftNode start(RaftSettings settings, StateListener listener) throws IOException {
+    return start(settings, listener, Optional.empty());
+  }
+
+  /**
+   * {@link #start(RaftSettings, StateListener)} with mutual TLS on every Ratis transport when
+   * {@code tls} is present: the server (client certificate required), its channels to the other
+   * servers and this node's client. Ratis builds its SSL contexts once, at start, from the given
+   * key and trust managers; managers that re-read their files (TlsCredentials) make a renewed
+   * certificate apply to every new handshake without a restart.
+   */
+  public static RaftNode start(
+      RaftSettings settings, StateListener listener, Optional<GrpcTlsConfig> tls)
+      throws IOException {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(tls, "tls");
+    // GrpcConfigKeys.TLS is the default for Ratis' admin, client and server services and for the
+    // client side of each (GrpcFactory.SslContexts): one setting covers every channel.
+    Parameters parameters = new Parameters();
+    tls.ifPresent(t -> GrpcConfigKeys.TLS.setConf(parameters, t));
     List<RaftPeer> peers = new ArrayList<>();
     for (RaftSettings.Peer p : settings.peers()) {
       peers.add(toRaftPeer(p));
@@ -163,12 +185,17 @@ public final class RaftNode implements AutoCloseable {
               .setGroup(group)
               .setStateMachine(sm)
               .setProperties(serverProperties(settings))
+              .setParameters(parameters)
               .setOption(RaftStorage.StartupOption.RECOVER)
               .build();
       server.start();
       RaftServer.Division division = server.getDivision(group.getGroupId());
-      RaftNode node = new RaftNode(settings, group, sm, server, division);
-      LOG.info("raft node {} started at {}", id, settings.self().address());
+      RaftNode node = new RaftNode(settings, group, sm, server, division, parameters);
+      LOG.info(
+          "raft node {} started at {}{}",
+          id,
+          settings.self().address(),
+          tls.isPresent() ? " with mutual TLS" : "");
       return node;
     } catch (IOException | RuntimeException e) {
       if (server != null) {

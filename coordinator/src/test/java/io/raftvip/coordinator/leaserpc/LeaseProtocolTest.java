@@ -2,6 +2,7 @@ package io.raftvip.coordinator.leaserpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.stub.StreamObserver;
 import io.raftvip.coordinator.core.ClusterState;
 import io.raftvip.coordinator.core.Command;
@@ -45,7 +46,8 @@ class LeaseProtocolTest {
 
   private final AtomicLong clock = new AtomicLong(10_000);
   private final FakeRaft raft = new FakeRaft();
-  private final PeerClients clients = new PeerClients(Map.of());
+  private final PeerClients clients =
+      new PeerClients(Map.of(), InsecureChannelCredentials.create());
   private LeaderLoop leader;
   private LeaseService service;
 
