@@ -52,6 +52,10 @@ public final class WriteLatencyBenchmark {
         ratisP50Sum += Double.parseDouble(bare[3]);
         adminP50Sum += Double.parseDouble(admin[3]);
       }
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     System.out.printf(
         Locale.ROOT,
