@@ -545,8 +545,11 @@ class NftablesFenceTest {
                 + " ms",
             arpGap / 1e6,
             udpGap / 1e6));
-    assertThat(arpGap).as("largest ARP gap while renewing").isLessThan(50 * MS);
-    assertThat(udpGap).as("largest UDP gap while renewing").isLessThan(50 * MS);
+    // A renewal that failed to extend the deadline closes the gate for the rest of the second
+    // (>= 700 ms gap); 150 ms leaves room for the prober being descheduled on a loaded box
+    // (57 ms seen at load 15) without hiding a real lapse.
+    assertThat(arpGap).as("largest ARP gap while renewing").isLessThan(150 * MS);
+    assertThat(udpGap).as("largest UDP gap while renewing").isLessThan(150 * MS);
     assertGateClosedAt("after renewals", answers, firstAt, lastRenewDeadline);
   }
 
