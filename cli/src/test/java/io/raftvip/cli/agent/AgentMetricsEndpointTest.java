@@ -8,7 +8,6 @@ import io.raftvip.cli.config.ConfigResult;
 import io.raftvip.coordinator.core.VipName;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,8 +109,6 @@ class AgentMetricsEndpointTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

@@ -12,7 +12,6 @@ import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,8 +188,6 @@ class AgentTlsTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

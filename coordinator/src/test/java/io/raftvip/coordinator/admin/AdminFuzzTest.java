@@ -28,7 +28,6 @@ import io.raftvip.proto.admin.v1.UpdateVipRequest;
 import io.raftvip.proto.admin.v1.VipSpec;
 import io.raftvip.proto.common.v1.IpPrefix;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -296,8 +295,6 @@ class AdminFuzzTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

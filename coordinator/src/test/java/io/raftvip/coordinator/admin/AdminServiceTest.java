@@ -35,7 +35,6 @@ import io.raftvip.proto.admin.v1.VipSpec;
 import io.raftvip.proto.admin.v1.WatchEventsRequest;
 import io.raftvip.proto.common.v1.IpPrefix;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -519,8 +518,6 @@ class AdminServiceTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

@@ -15,7 +15,6 @@ import io.raftvip.coordinator.health.HealthMonitor.HealthChanged;
 import io.raftvip.coordinator.health.Verdict;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -195,8 +194,6 @@ class HealthFailoverTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

@@ -12,7 +12,6 @@ import io.raftvip.coordinator.core.lease.TimingSettings;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane.OpenInterval;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,8 +172,6 @@ class RaftVipNodeTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

@@ -14,7 +14,6 @@ import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane.OpenInterval;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,8 +247,6 @@ class LeaseClusterTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }

@@ -7,8 +7,6 @@ import io.raftvip.coordinator.core.Command;
 import io.raftvip.coordinator.core.NodeId;
 import io.raftvip.coordinator.core.Outcome;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -298,9 +296,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 
   @Override

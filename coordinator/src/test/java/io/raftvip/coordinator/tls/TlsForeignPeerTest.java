@@ -12,7 +12,6 @@ import io.raftvip.coordinator.core.VipSpec;
 import io.raftvip.coordinator.core.lease.TimingSettings;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,9 +125,7 @@ class TlsForeignPeerTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 
   private static void await(BooleanSupplier cond, long timeoutMs, String what)

@@ -14,7 +14,6 @@ import io.raftvip.coordinator.core.VipSpec;
 import io.raftvip.coordinator.core.lease.TimingSettings;
 import io.raftvip.coordinator.reconcile.InMemoryDataPlane;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,8 +250,6 @@ class MetricsClusterTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.raftvip.testlan.FreePorts.next();
   }
 }
