@@ -122,7 +122,10 @@ final class DemoRun {
       out.println();
       out.flush();
     }
-    progress("stopping the nodes gracefully (SIGTERM: each hands its VIPs over or removes them)");
+    progress(
+        settings.simulated()
+            ? "closing the nodes gracefully (each hands its VIPs over or removes them)"
+            : "stopping the agents gracefully (SIGTERM: each hands its VIPs over or removes them)");
     List<String> leftover = cluster.stop();
     Path json = settings.outDir().resolve("timeline.json");
     Path svg = settings.outDir().resolve("timeline.svg");
@@ -196,8 +199,20 @@ final class DemoRun {
       timeline = probing.stop();
     }
     if (s == Scenario.KILL) {
-      progress("kill: restarting " + old + "'s agent; it rejoins before the next scenario");
+      long restartNanos = System.nanoTime();
       cluster.restart(old);
+      progress(
+          "kill: restarted "
+              + old
+              + (settings.simulated() ? "" : "'s agent (a new JVM)")
+              + "; waiting for it to rejoin");
+      cluster.settle(SETTLE_TIMEOUT_MS);
+      progress(
+          String.format(
+              Locale.ROOT,
+              "kill: %s rejoined after %.1f s",
+              old,
+              (System.nanoTime() - restartNanos) / 1e9));
     }
     ScenarioRun run = new ScenarioRun(s, old, how, from, fault, endFault, endText, to, List.of());
     return ScenarioReport.build(

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,13 +51,15 @@ final class LanCluster implements DemoCluster {
   private final Path outDir;
   private final String vip;
   private final String vipName;
-  private TestLan lan;
-  private Path storage;
-  private AgentCluster agents;
-  private VipProbes probes;
-  private KernelView kernel;
-  private KernelWatcher watcher;
-  private final Map<String, AdminClient> admins = new LinkedHashMap<>();
+  // Set by start() on the demo's thread, read by close() from the Ctrl-C hook too.
+  private volatile TestLan lan;
+  private volatile Path storage;
+  private volatile AgentCluster agents;
+  private volatile VipProbes probes;
+  private volatile KernelView kernel;
+  private volatile KernelWatcher watcher;
+  private final Map<String, AdminClient> admins =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private boolean closed;
 
   LanCluster(Path outDir, String vipName, String vip) {
@@ -91,7 +94,7 @@ final class LanCluster implements DemoCluster {
   }
 
   @Override
-  public synchronized void start(Progress progress) {
+  public void start(Progress progress) {
     progress.say(
         "building the namespace LAN: switch (bridge), nodes n1 n2 n3, client; 198.18.0.0/24");
     lan = TestLan.builder().name("demo").nodes(3).client(true).ipv6(false).start();
@@ -298,58 +301,91 @@ final class LanCluster implements DemoCluster {
     };
   }
 
+  /**
+   * Watches the event streams of every node but {@code avoid}: whichever applies an assignment
+   * first reports it (one stream may be down or reconnecting to a restarted agent). A commit is a
+   * VipChanged event with the VIP OWNED under a new epoch; the VipAssigned or VipReleased event of
+   * the same log index gives the reason (a takeover after expiry or a release is reported as
+   * VipReleased of the old owner, not as VipAssigned).
+   */
   @Override
   public CommitWatch watchCommits(String avoid) {
-    String via = null;
-    for (Host h : lan.nodes()) {
-      if (!h.name().equals(avoid) && agents.alive(h.index())) {
-        via = h.name();
-        break;
-      }
-    }
-    if (via == null) {
-      throw new DemoFailed("no running agent to watch the log through");
-    }
-    String reporter = via;
     List<ScenarioReport.Commit> commits = new ArrayList<>();
-    Context.CancellableContext ctx =
-        admins
-            .get(via)
-            .watch(
-                (Event e) -> {
-                  if (e.hasVipAssigned() && e.getVipAssigned().getVip().equals(vipName)) {
-                    synchronized (commits) {
-                      if (commits.size() < COMMITS_MAX) {
-                        commits.add(
-                            new ScenarioReport.Commit(
-                                e.getUnixMs() * 1_000L,
-                                e.getVipAssigned().getOwner(),
-                                e.getVipAssigned().getEpoch(),
-                                e.getVipAssigned().getReason(),
-                                reporter));
+    List<Context.CancellableContext> streams = new ArrayList<>();
+    for (Host h : lan.nodes()) {
+      if (h.name().equals(avoid)) {
+        continue;
+      }
+      String reporter = h.name();
+      streams.add(
+          admins
+              .get(reporter)
+              .watch(
+                  new Consumer<Event>() {
+                    // The log's reason for the assignment at an index (VipReleased or
+                    // VipAssigned come before that index's VipChanged on the stream).
+                    private long reasonIndex = -1;
+                    private String reason = "";
+
+                    @Override
+                    public void accept(Event e) {
+                      if (e.hasVipReleased() && e.getVipReleased().getVip().equals(vipName)) {
+                        reasonIndex = e.getIndex();
+                        reason = e.getVipReleased().getReason();
+                      } else if (e.hasVipAssigned()
+                          && e.getVipAssigned().getVip().equals(vipName)) {
+                        reasonIndex = e.getIndex();
+                        reason = e.getVipAssigned().getReason();
+                      } else if (e.hasVipChanged()
+                          && e.getVipChanged().getVip().getSpec().getName().equals(vipName)
+                          && e.getVipChanged().getVip().getState()
+                              == OwnershipState.OWNERSHIP_STATE_OWNED) {
+                        Vip v = e.getVipChanged().getVip();
+                        synchronized (commits) {
+                          if (commits.size() < COMMITS_MAX) {
+                            commits.add(
+                                new ScenarioReport.Commit(
+                                    e.getUnixMs() * 1_000L,
+                                    v.getOwner(),
+                                    v.getEpoch(),
+                                    reasonIndex == e.getIndex()
+                                        ? reason.toLowerCase(java.util.Locale.ROOT)
+                                        : "",
+                                    reporter));
+                          }
+                        }
                       }
                     }
-                  }
-                },
-                t -> {
-                  // The stream ends with the run (cancelled) or with its node: the report says
-                  // "(not seen)" for anything it missed.
-                });
+                  },
+                  t -> {
+                    // The stream ends with the run (cancelled) or with its node: the report says
+                    // "(not seen)" for anything no stream delivered.
+                  }));
+    }
     return new CommitWatch() {
       @Override
       public List<ScenarioReport.Commit> commits() {
         synchronized (commits) {
-          List<ScenarioReport.Commit> out = new ArrayList<>(commits);
-          out.sort(Comparator.comparingLong(ScenarioReport.Commit::wallMicros));
-          return out;
+          return earliestPerEpoch(commits);
         }
       }
 
       @Override
       public void close() {
-        ctx.cancel(null);
+        streams.forEach(c -> c.cancel(null));
       }
     };
+  }
+
+  /** One commit per epoch: the earliest report of it. */
+  static List<ScenarioReport.Commit> earliestPerEpoch(List<ScenarioReport.Commit> commits) {
+    Map<Long, ScenarioReport.Commit> first = new LinkedHashMap<>();
+    for (ScenarioReport.Commit c : commits) {
+      first.merge(c.epoch(), c, (a, b) -> a.wallMicros() <= b.wallMicros() ? a : b);
+    }
+    List<ScenarioReport.Commit> out = new ArrayList<>(first.values());
+    out.sort(Comparator.comparingLong(ScenarioReport.Commit::wallMicros));
+    return out;
   }
 
   @Override
@@ -448,7 +484,9 @@ final class LanCluster implements DemoCluster {
       return;
     }
     closed = true;
-    admins.values().forEach(AdminClient::close);
+    synchronized (admins) {
+      admins.values().forEach(AdminClient::close);
+    }
     if (watcher != null) {
       watcher.close();
     }

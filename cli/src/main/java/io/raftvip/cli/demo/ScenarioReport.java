@@ -165,10 +165,21 @@ record ScenarioReport(
         markers.add(new Marker(c.wallMicros(), "decision", "commit " + c.owner()));
       }
     }
-    String newName = newNode.orElse("");
-
     // The nodes' kernels.
     List<KernelChange> kernel = kernelChanges(rounds, nodes);
+    if (newNode.isEmpty()) {
+      // No commit seen (the event stream missed it): the first other node whose kernel served.
+      for (KernelChange k : kernel) {
+        if (k.wallMicros() >= fault
+            && k.wallMicros() <= to
+            && !k.node().equals(old)
+            && k.what().equals("fence-open")) {
+          newNode = Optional.of(k.node());
+          break;
+        }
+      }
+    }
+    String newName = newNode.orElse("");
     long oldFenceClosed = -1;
     for (KernelChange k : kernel) {
       if (k.wallMicros() < fault || k.wallMicros() > to) {
@@ -181,8 +192,7 @@ record ScenarioReport(
               new Entry(
                   k.wallMicros(),
                   k.node()
-                      + "'s fence closed (nftables lease element expired or deleted): its kernel"
-                      + " drops the VIP's traffic"));
+                      + "'s fence closed (lease element expired or deleted): it stops answering"));
           if (isOld && oldFenceClosed < 0) {
             oldFenceClosed = k.wallMicros();
           }

@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code raftvip demo --simulated}: the same three-node cluster as the real demo, run inside this
@@ -59,7 +60,7 @@ final class SimulatedCluster implements DemoCluster {
   static final long UDP_INTERVAL_MS = 5;
   static final long DIRECTED_INTERVAL_MS = 10;
   static final long ARP_INTERVAL_MS = 20;
-  static final long SAMPLE_PERIOD_MS = 1;
+  static final long SAMPLE_PERIOD_MS = 2;
   static final int EVENTS_MAX = 2_000_000;
   static final long CALL_TIMEOUT_MS = 10_000;
 
@@ -112,7 +113,7 @@ final class SimulatedCluster implements DemoCluster {
   }
 
   @Override
-  public synchronized void start(Progress progress) {
+  public void start(Progress progress) {
     progress.say(
         "SIMULATED: starting 3 RaftVipNode instances in this process on 127.0.0.1 with in-memory"
             + " data planes (no namespaces, no kernel)");
@@ -146,7 +147,7 @@ final class SimulatedCluster implements DemoCluster {
               && any().leaderId().isPresent();
         },
         60_000,
-        "all three nodes to join");
+        () -> "all three nodes to join: " + describe());
     progress.say(
         String.format(
             Locale.ROOT,
@@ -396,7 +397,7 @@ final class SimulatedCluster implements DemoCluster {
           return names.get(Integer.numberOfTrailingZeros(r.liveMask())).equals(owner[0]);
         },
         timeoutMs,
-        "the simulated cluster to settle");
+        () -> "the simulated cluster to settle: " + describe());
     return owner[0];
   }
 
@@ -497,13 +498,11 @@ final class SimulatedCluster implements DemoCluster {
       throw new DemoFailed("simulated node " + node + " is not running");
     }
     g.dead = true; // from now on the node changes nothing in its kernel, like a killed process
-    Thread closer = new Thread(n::close, "demo-sim-kill-" + node);
-    closer.setDaemon(true);
-    closer.start();
+    n.halt();
     return "SIMULATED kill of "
         + node
-        + ": its data plane stops obeying at once (the fence stays open until its deadline), the"
-        + " node's Raft and lease threads stop";
+        + ": the node halts (Raft and lease threads stop, no hand-over) and its data plane stops"
+        + " obeying at once, so its fence stays open until its deadline";
   }
 
   @Override
@@ -620,11 +619,28 @@ final class SimulatedCluster implements DemoCluster {
     throw new DemoFailed(c.getClass().getSimpleName() + " failed: " + last, last);
   }
 
-  private static void await(BooleanSupplier condition, long timeoutMs, String what) {
+  /** The state as the first running node sees it and the latest kernel sample, for messages. */
+  private String describe() {
+    try {
+      ClusterState s = any().state();
+      return "leader="
+          + any().leaderId().map(NodeId::value).orElse("(none)")
+          + " nodes="
+          + s.nodes().values().stream().map(i -> i.id().value() + ":" + i.status()).toList()
+          + " vip="
+          + s.vip(vipName).map(v -> v.assignment().toString()).orElse("(none)")
+          + " kernel="
+          + latest();
+    } catch (DemoFailed e) {
+      return e.getMessage();
+    }
+  }
+
+  private static void await(BooleanSupplier condition, long timeoutMs, Supplier<String> what) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline >= 0) {
-        throw new DemoFailed("timed out after " + timeoutMs + " ms waiting for " + what);
+        throw new DemoFailed("timed out after " + timeoutMs + " ms waiting for " + what.get());
       }
       LanCluster.sleepMs(10);
     }

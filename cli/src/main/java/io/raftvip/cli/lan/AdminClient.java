@@ -101,6 +101,9 @@ public final class AdminClient implements AutoCloseable {
     ctx.run(
         () ->
             AdminServiceGrpc.newStub(channel)
+                // Wait for a (re)connecting channel instead of failing at once: the node may be
+                // an agent that has just been restarted.
+                .withWaitForReady()
                 .watchEvents(
                     WatchEventsRequest.getDefaultInstance(),
                     new StreamObserver<>() {

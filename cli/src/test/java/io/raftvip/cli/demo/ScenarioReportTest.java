@@ -151,8 +151,7 @@ class ScenarioReportTest {
         .containsSubsequence(
             "FAULT: SIGKILL n1's agent",
             "last answer from n1 seen by the client",
-            "n1's fence closed (nftables lease element expired or deleted): its kernel drops the"
-                + " VIP's traffic",
+            "n1's fence closed (lease element expired or deleted): it stops answering",
             "committed: VIP -> n2 (epoch 6, OWNER_EXPIRED; applied on n3)",
             "n2 added the VIP address",
             "n2 announced: its G-ARP seen on the wire",
