@@ -198,7 +198,10 @@ record ScenarioReport(
           }
         }
         case "fence-open" ->
-            entries.add(new Entry(k.wallMicros(), k.node() + "'s fence opened for the VIP"));
+            entries.add(
+                new Entry(
+                    k.wallMicros(),
+                    k.node() + "'s kernel serves the VIP (sampled: fence open, address on eth0)"));
         default -> {
           // address changes come from the finer-grained watcher below
         }
