@@ -475,7 +475,7 @@ final class LanCluster implements DemoCluster {
 
   @Override
   public String files() {
-    return "n*.yaml (agent configs)  n*.log (agent logs)";
+    return "n*.yaml (agent configs)  n*.log (agent logs; n*-restart*.log after a restart)";
   }
 
   @Override

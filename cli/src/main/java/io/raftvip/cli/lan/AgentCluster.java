@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@link Main} with {@code agent --config}): writes each node's config (every node a voter, the
  * given VIPs, defaults otherwise) into {@code configDir}, keeps each node's Raft storage under
  * {@code storageRoot}, and starts the agent JVM in the node's namespace with its output in {@code
- * configDir/n<i>.log}. The processes are killed by PID when the LAN closes; {@link #stopAll} asks
- * them to stop gracefully first.
+ * configDir} ({@link #log}). The processes are killed by PID when the LAN closes; {@link #stopAll}
+ * asks them to stop gracefully first.
  */
 public final class AgentCluster {
 
@@ -45,6 +45,7 @@ public final class AgentCluster {
   private final List<String> jvmOptions;
   private final UUID clusterId = UUID.randomUUID();
   private final Map<Integer, Process> agents = new LinkedHashMap<>();
+  private final Map<Integer, Integer> starts = new LinkedHashMap<>();
 
   /**
    * @param vipsYaml the config's {@code vips:} section (or "")
@@ -67,8 +68,10 @@ public final class AgentCluster {
     return configDir.resolve("n" + i + ".yaml");
   }
 
-  public Path log(int i) {
-    return configDir.resolve("n" + i + ".log");
+  /** Node i's current agent log: n<i>.log, then n<i>-restart<k>.log for its k-th restart. */
+  public synchronized Path log(int i) {
+    int k = starts.getOrDefault(i, 1) - 1;
+    return configDir.resolve(k <= 0 ? "n" + i + ".log" : "n" + i + "-restart" + k + ".log");
   }
 
   /** Writes node i's config: every node of the LAN a voter, defaults otherwise. */
@@ -109,6 +112,8 @@ public final class AgentCluster {
   /** Starts node i's agent (writing its config first); a previous process is forgotten. */
   public synchronized Process start(int i) {
     writeConfig(i);
+    // A restarted agent logs to a file of its own: the killed one's log tells what it did last.
+    starts.merge(i, 1, Integer::sum);
     Process p =
         lan.node(i)
             .startJava(
