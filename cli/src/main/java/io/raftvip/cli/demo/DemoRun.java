@@ -37,7 +37,7 @@ final class DemoRun {
   static final long SETTLE_TIMEOUT_MS = 180_000;
   static final long TAKEOVER_TIMEOUT_MS = 15_000;
   static final long ANSWER_TIMEOUT_MS = 10_000;
-  static final int ANSWER_ATTEMPTS_MAX = 3;
+  static final int ANSWER_ATTEMPTS_MAX = 4;
   static final long LOG_SETTLE_MS = 100;
 
   /**
