@@ -20,28 +20,33 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code raftvip demo}: the data-plane failover demo on a LAN of network namespaces. Until the
- * Raft-backed agent exists, the leader is the demo's own process; everything below it is real.
+ * {@code raftvip demo}: the failover demo. Three real {@code raftvip agent} processes on a LAN of
+ * network namespaces (or, with {@code --simulated}, three in-process nodes on an in-memory data
+ * plane), one VIP, a client probing it, four faults, a timeline after each.
  */
 @Command(
     name = "demo",
     description = {
-      "Data-plane failover demo on a LAN of network namespaces (3 nodes, 1 client): real kernel"
-          + " fence, real G-ARP, real lease protocol; the leader is this driver process (the"
-          + " Raft-replicated coordinator replaces it in a later release).",
+      "Failover demo: builds a LAN of network namespaces (a switch, nodes n1 n2 n3, a client;"
+          + " 198.18.0.0/24), starts three real `raftvip agent` processes there (the daemon an"
+          + " operator runs), creates a VIP through the admin API and has the client probe it"
+          + " every few ms.",
       "",
-      "Each node runs an agent JVM that owns its data plane (nftables fence, VIP address with a"
-          + " lifetime backstop, G-ARP) and renews its lease with the driver; the client probes the"
-          + " VIP (UDP through its own stack, directed probes to every node's MAC, ARP from a spare"
-          + " identity). Faults: kill (SIGKILL the holder's agent), stop (SIGSTOP it for 3 s),"
-          + " partition (cut the holder off), move (planned hand-over). After each one the demo"
-          + " prints the timeline: fault, old fence deadline, takeover steps, the client's"
-          + " neighbour entry, outage and overlap.",
+      "Faults, each on the node that owns the VIP: kill (SIGKILL, then restart), pause (SIGSTOP"
+          + " for 5 s), partition (cut off from the other nodes for 5 s), move (admin MoveVip)."
+          + " After each the demo prints the timeline: the fault, the old owner's fence closing,"
+          + " the new owner committed, its address added and announced, the client's neighbour"
+          + " entry switching MAC, the client-visible outage and the overlap (two nodes"
+          + " answering; it must be 0 ms).",
       "",
-      "Needs root (or CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_NET_RAW), iproute2, nftables,"
-          + " libnftables1 and tcpdump. Creates only namespaces named rvt<pid>...-demo-* with"
-          + " addresses in 198.18.0.0/24, never touches the host's interfaces, and removes"
-          + " everything when it ends, fails or is interrupted with Ctrl-C. Takes about 30-40 s.",
+      "Needs root (or CAP_SYS_ADMIN, CAP_NET_ADMIN and CAP_NET_RAW), iproute2, nftables and"
+          + " libnftables1. Creates only namespaces named rvt<pid>...-demo-* with addresses in"
+          + " 198.18.0.0/24, never touches the host's interfaces, and removes everything when it"
+          + " ends, fails or is interrupted with Ctrl-C. Takes about a minute.",
+      "",
+      "--simulated needs no privileges: the same three-node cluster (Raft, leases, placement,"
+          + " reconciler) runs inside this process on loopback with an in-memory data plane and"
+          + " a simulated client; it says so everywhere it prints.",
     },
     mixinStandardHelpOptions = true,
     usageHelpAutoWidth = true,
@@ -56,10 +61,20 @@ public final class DemoCommand implements Callable<Integer> {
   /** Printed, exactly, when the process lacks the privileges. */
   public static final String NEEDS_ROOT = "needs root or CAP_NET_ADMIN+CAP_NET_RAW";
 
+  /** Printed after {@link #NEEDS_ROOT}: what runs without them. */
+  public static final String OFFER_SIMULATED =
+      "or run `raftvip demo --simulated`: the same 3-node cluster in this process on an"
+          + " in-memory network (no namespaces, no kernel fence)";
+
   static final String BANNER =
-      "raftvip demo: data-plane failover demo: real kernel fence, real G-ARP, real lease"
-          + " protocol; the leader is this driver process (the Raft-replicated coordinator"
-          + " replaces it in a later release)";
+      "raftvip demo: three real `raftvip agent` processes on a LAN of network namespaces; one"
+          + " VIP; a client probing it; faults: kill, pause, partition, move";
+
+  static final String BANNER_SIMULATED =
+      "raftvip demo --simulated: SIMULATED. The same 3-node cluster (Raft over loopback, leases,"
+          + " placement, reconciler: real RaftVipNode instances) runs inside this process on an"
+          + " in-memory data plane; the client is simulated too. No namespace, no kernel fence, no"
+          + " G-ARP on a wire: for that run it as root without --simulated.";
 
   @Spec CommandSpec spec;
 
@@ -68,27 +83,22 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "LIST",
       defaultValue = "all",
       description =
-          "Faults to inject, comma-separated, run in this order: kill, stop, partition, move;"
+          "Faults to inject, comma-separated, run in this order: kill, pause, partition, move;"
               + " or all (default: ${DEFAULT-VALUE}).")
   String scenarios;
 
   @Option(
-      names = "--lease-ms",
-      paramLabel = "MS",
-      defaultValue = "200",
+      names = "--simulated",
       description =
-          "Node lease in ms; renewals go every quarter of it and the leader waits"
-              + " (lease + fence precision) x drift + margin after the last grant before it"
-              + " hands a lost holder's VIP over (default: ${DEFAULT-VALUE}, the core's default)."
-              + " Raise it on a heavily loaded host: an agent that gets no CPU for a whole lease"
-              + " loses the VIP (safely: its fence closes first).")
-  long leaseMs;
+          "Run the same cluster in this process on an in-memory network instead of agent"
+              + " processes in network namespaces; needs no privileges.")
+  boolean simulated;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
       description =
-          "Directory for the logs, timeline.json and timeline.svg (default:"
+          "Directory for the agent configs and logs, timeline.json and timeline.svg (default:"
               + " ./raftvip-demo-<timestamp>).")
   Path out;
 
@@ -108,20 +118,28 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (!privileged.getAsBoolean()) {
+    if (!simulated && !privileged.getAsBoolean()) {
       stderr.println(NEEDS_ROOT);
+      stderr.println(OFFER_SIMULATED);
       stderr.flush();
       return ExitCodes.USAGE;
     }
     DemoSettings settings;
     try {
-      settings = DemoSettings.of(Scenario.parseList(scenarios), leaseMs, outDir());
+      settings = DemoSettings.of(Scenario.parseList(scenarios), simulated, outDir());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    stdout.println(BANNER);
+    stdout.println(simulated ? BANNER_SIMULATED : BANNER);
     stdout.flush();
-    DemoRun.Result result = new DemoRun(settings, stdout).run();
+    DemoRun.Result result;
+    try {
+      result = new DemoRun(settings, stdout).run();
+    } catch (DemoCluster.DemoFailed e) {
+      stderr.println("raftvip demo: " + e.getMessage());
+      stderr.flush();
+      return ExitCodes.FAILURE;
+    }
     List<String> problems = problems(result);
     for (String p : problems) {
       stderr.println("raftvip demo: " + p);
@@ -146,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     if (!result.leftover().isEmpty()) {
-      out.add("VIP still configured after the agents stopped on " + result.leftover());
+      out.add("VIP still configured after the nodes stopped on " + result.leftover());
     }
     return out;
   }

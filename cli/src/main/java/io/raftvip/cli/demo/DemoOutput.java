@@ -35,9 +35,9 @@ final class DemoOutput {
             + " ";
     out.add(head + "=".repeat(Math.max(3, 96 - head.length())));
     out.add(
-        "   holder before: "
+        "   owner before: "
             + run.oldNode()
-            + "   holder after: "
+            + "   owner after: "
             + r.newNode().orElse("(none)")
             + "   times in ms after the fault");
     for (String note : run.notes()) {
@@ -47,7 +47,7 @@ final class DemoOutput {
       out.add(
           "   note: the VIP moved "
               + r.assignments()
-              + " times in this window: a holder whose agent gets no CPU for the expiry wait loses"
+              + " times in this window: an owner whose agent gets no CPU for a whole lease loses"
               + " it too (safely: its own fence closes first); see the timeline");
     }
     long fault = run.faultWall();
@@ -67,33 +67,33 @@ final class DemoOutput {
             f.arpOutageMs(),
             f.replyGapMs()));
     out.add(
-        "   takeover: leader assigned "
-            + ms(f.assignedMs())
+        "   takeover: committed "
+            + ms(f.committedMs())
             + ", address added "
             + ms(f.addressAddedMs())
-            + ", G-ARP "
+            + ", announced (G-ARP) "
             + ms(f.announcedMs())
-            + ", client neighbour entry switched "
+            + ", client neighbour entry switched MAC "
             + ms(f.neighbourSwitchMs())
             + ", first answer from "
-            + r.newNode().orElse("new holder")
+            + r.newNode().orElse("new owner")
             + " "
             + ms(f.firstAnswerNewMs()));
     out.add(
         String.format(
             Locale.ROOT,
             "   overlap: %s ms (%d of %d directed rounds and %d of %d ARP rounds answered by two"
-                + " nodes)",
+                + " nodes; %d of %d kernel samples with the VIP live on two nodes)",
             trim(f.overlapMs()),
             f.directedRoundsWithTwo(),
             f.directedRounds(),
             f.arpRoundsWithTwo(),
-            f.arpRounds()));
+            f.arpRounds(),
+            f.kernelRoundsWithTwo(),
+            f.kernelRounds()));
     out.add(
-        "   old holder: "
-            + (run.scenario() == Scenario.MOVE
-                ? "released before the hand-over"
-                : "fence deadline " + ms(f.oldFenceDeadlineMs()))
+        "   old owner: fence closed "
+            + ms(f.oldFenceClosedMs())
             + ", last answer "
             + ms(f.lastAnswerOldMs())
             + ", VIP left its kernel "
@@ -121,19 +121,21 @@ final class DemoOutput {
     m.put("outageMs", f.outageMs());
     m.put("arpOutageMs", f.arpOutageMs());
     m.put("replyGapMs", f.replyGapMs());
-    m.put("assignedMs", value(f.assignedMs()));
+    m.put("oldFenceClosedMs", value(f.oldFenceClosedMs()));
+    m.put("committedMs", value(f.committedMs()));
     m.put("addressAddedMs", value(f.addressAddedMs()));
     m.put("announcedMs", value(f.announcedMs()));
     m.put("neighbourSwitchMs", value(f.neighbourSwitchMs()));
     m.put("firstAnswerNewMs", value(f.firstAnswerNewMs()));
     m.put("lastAnswerOldMs", value(f.lastAnswerOldMs()));
-    m.put("oldFenceDeadlineMs", value(f.oldFenceDeadlineMs()));
     m.put("oldDropsVipMs", value(f.oldDropsVipMs()));
     m.put("overlapMs", f.overlapMs());
     m.put("directedRoundsWithTwoAnswers", f.directedRoundsWithTwo());
     m.put("directedRounds", f.directedRounds());
     m.put("arpRoundsWithTwoAnswers", f.arpRoundsWithTwo());
     m.put("arpRounds", f.arpRounds());
+    m.put("kernelRoundsWithTwoLive", f.kernelRoundsWithTwo());
+    m.put("kernelRounds", f.kernelRounds());
     m.put("configuredOverlapMs", f.configuredOverlapMs());
     m.put("answeringNodeFlaps", f.udpFlaps());
     m.put("arpMacFlaps", f.arpFlaps());
@@ -185,7 +187,10 @@ final class DemoOutput {
 
   /** The chart: one panel per scenario. */
   static String svg(
-      List<ScenarioReport> reports, List<String> nodes, Map<String, String> macByNode) {
+      List<ScenarioReport> reports,
+      List<String> nodes,
+      Map<String, String> macByNode,
+      String title) {
     int width = 1000;
     int left = 130;
     int right = 20;
@@ -205,15 +210,17 @@ final class DemoOutput {
             height));
     s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     s.append(
-        "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">raftvip data-plane failover"
-            + " demo: who answered for the VIP</text>\n");
+        "<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">raftvip failover demo"
+            + " ("
+            + xml(title)
+            + "): who answered for the VIP</text>\n");
     s.append(
         "<text x=\"10\" y=\"34\" fill=\"#444\">bars per node: answers to the client's probes"
             + " (thick: UDP through the client's own stack; thin: UDP directed to the node's MAC;"
             + " thinnest: the node's kernel answering ARP)</text>\n");
     s.append(
         "<text x=\"10\" y=\"48\" fill=\"#444\">lines: red fault (dotted: its end), orange old"
-            + " holder's fence deadline, grey leader decisions, cyan client's neighbour entry"
+            + " owner's fence closed, grey new owner committed, cyan client's neighbour entry"
             + " switch; bottom lane: that entry's MAC</text>\n");
     Map<String, String> colorByMac = new LinkedHashMap<>();
     Map<String, String> colorByNode = new LinkedHashMap<>();

@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /** The faults the demo injects, in the order it runs them. */
 enum Scenario {
-  KILL("kill", "SIGKILL the agent holding the VIP"),
-  STOP("stop", "SIGSTOP the holder's agent, SIGCONT it later"),
-  PARTITION("partition", "cut the holder off from the leader and the other nodes"),
-  MOVE("move", "planned move: the holder releases, the target takes over at once");
+  KILL("kill", "SIGKILL the owner's agent, then restart it"),
+  PAUSE("pause", "SIGSTOP the owner's agent for 5 s, then SIGCONT"),
+  PARTITION("partition", "partition the owner from the other nodes for 5 s, then heal"),
+  MOVE("move", "graceful move (admin MoveVip): the owner releases, the target takes over");
 
   private final String id;
   private final String title;
@@ -45,7 +45,7 @@ enum Scenario {
         throw new IllegalArgumentException(
             "unknown scenario '"
                 + part.strip()
-                + "'; choose from kill, stop, partition, move, all");
+                + "'; choose from kill, pause, partition, move, all");
       }
       if (!chosen.contains(found)) {
         chosen.add(found);

@@ -1,7 +1,6 @@
 package io.raftvip.cli.demo;
 
-import io.raftvip.coordinator.core.NodeId;
-import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.cli.lan.KernelView;
 import io.raftvip.testlan.probe.ProbeEvent;
 import io.raftvip.testlan.probe.Timeline;
 import java.util.ArrayList;
@@ -14,10 +13,11 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * One scenario's timeline and figures, merged from the four witnesses: the agents' own events, the
- * leader's decisions, the kernel watcher (neighbour entry, configured addresses) and the client's
- * probe log. Pure: built from recorded data, no IO, no clock. All instants are wall-clock epoch
- * microseconds; figures are milliseconds after the fault.
+ * One scenario's timeline and figures, merged from the four witnesses: the cluster's committed
+ * assignments (the admin API's event stream of a surviving node), the kernels of the nodes (VIP
+ * address and fence, sampled from outside), the client's kernel (its neighbour entry for the VIP)
+ * and the client's probes. Pure: built from recorded data, no IO, no clock. All instants are
+ * wall-clock epoch microseconds; figures are milliseconds after the fault.
  *
  * @param run what the driver did
  * @param newNode the holder after the fault, if any
@@ -29,7 +29,7 @@ import java.util.OptionalLong;
  * @param directedAnswering per node, intervals in which it answered directed probes
  * @param arpAnswering per node (or MAC), intervals in which its kernel answered ARP
  * @param neighbour the client's neighbour entry for the VIP over the window: MAC ("" unresolved)
- * @param markers instants to mark on a chart (fault, assignment, fence deadline...)
+ * @param markers instants to mark on a chart (fault, fence closed, commit, neighbour switch)
  */
 record ScenarioReport(
     ScenarioRun run,
@@ -55,35 +55,47 @@ record ScenarioReport(
   /** An instant to mark on a chart. */
   record Marker(long wallMicros, String kind, String label) {}
 
-  /** An agent's event, tagged with its node. */
-  record NodeEvent(String node, AgentWire.Event event) {
-    long wall() {
-      return event.wallMicros();
-    }
-  }
+  /**
+   * A VIP assignment committed to the replicated log, as a node applied it.
+   *
+   * @param wallMicros when the reporting node applied it
+   * @param owner the new owner
+   * @param epoch its epoch
+   * @param reason why the leader assigned it (e.g. "expired", "move")
+   * @param reportedBy the node whose event stream reported it
+   */
+  record Commit(long wallMicros, String owner, long epoch, String reason, String reportedBy) {}
+
+  /** What a node's kernel did with the VIP (from the sampled rounds): "fence-open"... */
+  record KernelChange(String node, long wallMicros, String what) {}
 
   /**
    * The figures of a scenario, in ms after the fault (negative: before it); empty when the witness
    * did not see it in the window.
    *
    * @param outageMs the longest run of the client's UDP probes (through its own stack) that got no
-   *     answer: whether the VIP took them, blind to the probe tools' own scheduling
+   *     answer
    * @param arpOutageMs the longest run of ARP rounds no kernel answered
    * @param replyGapMs the longest silence between two UDP answers, whatever the cause (includes the
    *     prober or a responder waiting for a CPU)
-   * @param assignedMs the leader gave the VIP to the new holder
-   * @param addressAddedMs the new holder's kernel got the address (its fence already armed)
-   * @param announcedMs the new holder sent its first G-ARP
-   * @param neighbourSwitchMs the client's neighbour entry switched to the new holder's MAC
-   * @param firstAnswerNewMs first answer from the new holder at the client
-   * @param lastAnswerOldMs last answer from the old holder (any probe) after the fault
-   * @param oldFenceDeadlineMs the old holder's fence deadline in force at the fault
-   * @param oldDropsVipMs the VIP left the old holder's kernel
-   * @param overlapMs time two nodes could answer: the larger of directed and ARP overlap
+   * @param oldFenceClosedMs the old owner's fence stopped letting the VIP through (lease element
+   *     expired or deleted), or its address left: its kernel no longer answers
+   * @param committedMs the new owner's assignment was committed (applied by a surviving node)
+   * @param addressAddedMs the new owner's kernel got the address
+   * @param announcedMs the new owner's first G-ARP seen on the wire
+   * @param neighbourSwitchMs the client's neighbour entry switched to the new owner's MAC
+   * @param firstAnswerNewMs first answer from the new owner at the client
+   * @param lastAnswerOldMs last answer from the old owner (any probe) after the fault
+   * @param oldDropsVipMs the VIP left the old owner's kernel
+   * @param overlapMs time two nodes could answer: the larger of the probes' overlap (directed and
+   *     ARP rounds answered by two nodes) and the kernel rounds with the VIP configured and
+   *     unfenced on two nodes
    * @param directedRoundsWithTwo directed rounds answered by two or more nodes
    * @param directedRounds directed rounds sent in the window
    * @param arpRoundsWithTwo ARP rounds answered by two or more MACs
    * @param arpRounds ARP rounds sent in the window
+   * @param kernelRoundsWithTwo kernel sampling rounds with two nodes live (configured, unfenced)
+   * @param kernelRounds kernel sampling rounds in the window
    * @param configuredOverlapMs time the VIP was configured on two kernels (a fenced one does not
    *     answer; reported separately, not overlap)
    * @param udpFlaps changes of the node answering the client
@@ -93,34 +105,35 @@ record ScenarioReport(
       double outageMs,
       double arpOutageMs,
       double replyGapMs,
-      OptionalDouble assignedMs,
+      OptionalDouble oldFenceClosedMs,
+      OptionalDouble committedMs,
       OptionalDouble addressAddedMs,
       OptionalDouble announcedMs,
       OptionalDouble neighbourSwitchMs,
       OptionalDouble firstAnswerNewMs,
       OptionalDouble lastAnswerOldMs,
-      OptionalDouble oldFenceDeadlineMs,
       OptionalDouble oldDropsVipMs,
       double overlapMs,
       int directedRoundsWithTwo,
       int directedRounds,
       int arpRoundsWithTwo,
       int arpRounds,
+      int kernelRoundsWithTwo,
+      int kernelRounds,
       double configuredOverlapMs,
       int udpFlaps,
       int arpFlaps) {}
 
-  /** Builds the report of {@code run} from everything recorded so far. */
+  /** Builds the report of {@code run} from everything recorded in its window. */
   static ScenarioReport build(
       ScenarioRun run,
-      List<NodeEvent> agentEvents,
-      List<DemoLeader.Decision> decisions,
-      long wallMinusMonoMicros,
+      List<Commit> commits,
+      List<KernelView.Round> rounds,
+      List<String> nodes,
       List<KernelWatcher.NeighbourChange> neighbourChanges,
       List<KernelWatcher.AddressChange> addressChanges,
       Timeline probe,
-      Map<String, String> macByNode,
-      TimingSettings timing) {
+      Map<String, String> macByNode) {
     long from = run.fromWall();
     long fault = run.faultWall();
     long to = run.toWall();
@@ -128,187 +141,113 @@ record ScenarioReport(
     List<Entry> entries = new ArrayList<>();
     List<Marker> markers = new ArrayList<>();
 
-    // The leader's decisions in the window.
+    // The log: the first assignment to another node after the fault is the takeover.
     Optional<String> newNode = Optional.empty();
-    long assignedAt = -1;
-    long lapsedAt = -1;
-    for (DemoLeader.Decision d : decisions) {
-      long at = d.atMs() * 1_000L + wallMinusMonoMicros;
-      if (at < fault || at > to) {
+    long committedAt = -1;
+    for (Commit c : commits) {
+      if (c.wallMicros() < fault - 5_000 || c.wallMicros() > to) {
         continue;
       }
-      String node = d.node().map(NodeId::value).orElse("");
-      switch (d.what()) {
-        case "lapsed" -> {
-          long grantAt = d.number() * 1_000L + wallMinusMonoMicros;
-          entries.add(new Entry(grantAt, "leader: last renewal of " + node + " granted"));
-          entries.add(
-              new Entry(
-                  at,
-                  "leader: "
-                      + node
-                      + "'s lease provably over (last grant + expiry wait "
-                      + timing.expiryWaitMs()
-                      + " ms) -> ExpireNode "
-                      + node));
-          if (node.equals(old) && lapsedAt < 0) {
-            lapsedAt = at;
-            markers.add(new Marker(at, "decision", "expire " + node));
-          }
-        }
-        case "assigned" -> {
-          entries.add(new Entry(at, "leader: VIP -> " + node + " (" + causeOf(d.detail()) + ")"));
-          if (!node.equals(old) && newNode.isEmpty()) {
-            newNode = Optional.of(node);
-            assignedAt = at;
-            markers.add(new Marker(at, "decision", "assign " + node));
-          }
-        }
-        case "release-requested" ->
-            entries.add(
-                new Entry(
-                    at, "leader: MoveVip applied: " + node + " asked to release (RELEASING)"));
-        case "deaf" ->
-            entries.add(
-                new Entry(at, "leader: stops hearing " + node + " (its renewals are dropped)"));
-        case "hears" -> entries.add(new Entry(at, "leader: hears " + node + " again"));
-        case "refused" -> {
-          if (d.detail().equals("NODE_EXPIRED")) {
-            entries.add(new Entry(at, "leader: refuses " + node + "'s renewal: NODE_EXPIRED"));
-          }
-        }
-        case "applied" -> {
-          if (d.detail().contains("JoinNode")) {
-            entries.add(
-                new Entry(
-                    at,
-                    "leader: applied " + d.detail().replaceFirst("^#\\d+ ", "") + " (rejoined)"));
-          }
-        }
-        default -> {
-          // rejected commands and the rest are in the JSON, not the printout
+      entries.add(
+          new Entry(
+              c.wallMicros(),
+              "committed: VIP -> "
+                  + c.owner()
+                  + " (epoch "
+                  + c.epoch()
+                  + (c.reason().isEmpty() ? "" : ", " + c.reason())
+                  + "; applied on "
+                  + c.reportedBy()
+                  + ")"));
+      if (!c.owner().equals(old) && newNode.isEmpty()) {
+        newNode = Optional.of(c.owner());
+        committedAt = c.wallMicros();
+        markers.add(new Marker(c.wallMicros(), "decision", "commit " + c.owner()));
+      }
+    }
+    // The nodes' kernels.
+    List<KernelChange> kernel = kernelChanges(rounds, nodes);
+    if (newNode.isEmpty()) {
+      // No commit seen (the event stream missed it): the first other node whose kernel served.
+      for (KernelChange k : kernel) {
+        if (k.wallMicros() >= fault
+            && k.wallMicros() <= to
+            && !k.node().equals(old)
+            && k.what().equals("fence-open")) {
+          newNode = Optional.of(k.node());
+          break;
         }
       }
     }
     String newName = newNode.orElse("");
-
-    // The fence deadline the old holder had armed when the fault came: its last arm before the
-    // leader's expiry decision (or the end of the window).
-    long deadlineWall = -1;
-    long limit = lapsedAt >= 0 ? lapsedAt : to;
-    for (NodeEvent e : agentEvents) {
-      if (e.node().equals(old)
-          && e.event().what().equals("fence-armed")
-          && e.wall() <= limit
-          && e.wall() >= from - 10_000_000L) {
-        long deadlineMs = e.event().number("deadline-ms", -1);
-        if (deadlineMs > 0) {
-          deadlineWall = e.wall() + (deadlineMs * 1_000L - e.event().monoNanos() / 1_000L);
-        }
-      }
-    }
-    if (deadlineWall >= 0 && run.scenario() != Scenario.MOVE) {
-      entries.add(
-          new Entry(
-              deadlineWall,
-              old
-                  + " fence deadline: its kernel stops answering for the VIP (last granted renewal's"
-                  + " send time + "
-                  + timing.leaseDurationMs()
-                  + " ms)"));
-      markers.add(new Marker(deadlineWall, "deadline", old + " fence deadline"));
-    }
-
-    // The agents' own reports in the window.
-    long addedAt = -1;
-    long announcedAt = -1;
-    for (NodeEvent e : agentEvents) {
-      long at = e.wall();
-      if (at < fault || at > to) {
+    long oldFenceClosed = -1;
+    for (KernelChange k : kernel) {
+      if (k.wallMicros() < fault || k.wallMicros() > to) {
         continue;
       }
-      String node = e.node();
-      AgentWire.Event ev = e.event();
-      boolean isNew = node.equals(newName);
-      switch (ev.what()) {
-        case "fence-armed" -> {
-          if (isNew && addedAt < 0) {
-            long d = ev.number("deadline-ms", 0) * 1_000L - ev.monoNanos() / 1_000L;
-            entries.add(
-                new Entry(
-                    at,
-                    node
-                        + " fence armed, deadline in "
-                        + Math.round(d / 1000.0)
-                        + " ms (epoch "
-                        + ev.fields().getOrDefault("epoch", "?")
-                        + ")"));
-          }
-        }
-        case "address-added" -> {
+      boolean isOld = k.node().equals(old);
+      switch (k.what()) {
+        case "fence-closed" -> {
           entries.add(
               new Entry(
-                  at,
-                  node
-                      + " VIP address added (valid_lft "
-                      + ev.fields().getOrDefault("valid-lft-s", "?")
-                      + " s backstop)"));
-          if (isNew && addedAt < 0) {
-            addedAt = at;
+                  k.wallMicros(),
+                  k.node()
+                      + "'s fence closed (lease element expired or deleted): it stops answering"));
+          if (isOld && oldFenceClosed < 0) {
+            oldFenceClosed = k.wallMicros();
           }
         }
-        case "announced" -> {
-          entries.add(new Entry(at, node + " G-ARP sent"));
-          if (isNew && announcedAt < 0) {
-            announcedAt = at;
-          }
-        }
-        case "lease-expired" ->
+        case "fence-open" ->
             entries.add(
                 new Entry(
-                    at,
-                    node
-                        + " agent: lease over (deadline passed "
-                        + ev.fields().getOrDefault("noticed-late-ms", "?")
-                        + " ms ago; the kernel closed the fence at the deadline)"));
-        case "fence-closed" -> entries.add(new Entry(at, node + " fence closed"));
-        case "address-removed" ->
-            entries.add(
-                new Entry(
-                    at,
-                    node
-                        + (ev.fields().containsKey("already-gone")
-                            ? " VIP address already gone (lifetime backstop ran out)"
-                            : " VIP address removed")));
-        case "release-committed" ->
-            entries.add(new Entry(at, node + " confirms the release (fence closed, address gone)"));
-        case "leftover-removed" ->
-            entries.add(
-                new Entry(at, node + " new agent removed the VIP address its predecessor left"));
-        case "started" ->
-            entries.add(
-                new Entry(
-                    at,
-                    node + " agent started (pid " + ev.fields().getOrDefault("pid", "?") + ")"));
-        case "effect-failed", "failed" ->
-            entries.add(new Entry(at, node + " ERROR " + ev.fields()));
+                    k.wallMicros(),
+                    k.node() + "'s kernel serves the VIP (sampled: fence open, address on eth0)"));
         default -> {
-          // refreshes, refusals: in the agent log
+          // address changes come from the finer-grained watcher below
         }
       }
+    }
+    if (oldFenceClosed >= 0) {
+      markers.add(new Marker(oldFenceClosed, "deadline", old + " fence closed"));
+    }
+
+    long addedAt = -1;
+    long oldGone = -1;
+    for (KernelWatcher.AddressChange c : addressChanges) {
+      if (c.wallMicros() < fault || c.wallMicros() > to) {
+        continue;
+      }
+      if (c.present()) {
+        entries.add(new Entry(c.wallMicros(), c.node() + " added the VIP address"));
+        if (c.node().equals(newName) && addedAt < 0) {
+          addedAt = c.wallMicros();
+        }
+      } else {
+        entries.add(
+            new Entry(c.wallMicros(), c.node() + "'s kernel no longer has the VIP address"));
+        if (c.node().equals(old) && oldGone < 0) {
+          oldGone = c.wallMicros();
+        }
+      }
+    }
+    // A node whose address left before its fence closed is silent from then on as well.
+    if (oldGone >= 0 && (oldFenceClosed < 0 || oldGone < oldFenceClosed)) {
+      oldFenceClosed = oldGone;
     }
 
     // The client's view.
     Timeline.Report pr =
         probe.analyze(new Timeline.Window(from, fault, to, old, newName.isEmpty() ? "-" : newName));
-    String oldMac = macByNode.getOrDefault(old, "");
     String newMac = macByNode.getOrDefault(newName, "");
+    long announcedAt = -1;
     for (ProbeEvent e : probe.events()) {
       if (e.kind() == ProbeEvent.Kind.GARP
           && e.epochMicros() >= fault
           && e.epochMicros() <= to
-          && e.mac().equals(newMac)) {
-        entries.add(new Entry(e.epochMicros(), "client sees " + newName + "'s G-ARP on the wire"));
+          && !newName.isEmpty()
+          && (e.identity().equals(newName) || e.mac().equals(newMac))) {
+        announcedAt = e.epochMicros();
+        entries.add(new Entry(announcedAt, newName + " announced: its G-ARP seen on the wire"));
         break;
       }
     }
@@ -348,17 +287,6 @@ record ScenarioReport(
         before = mac;
       }
     }
-    long oldGone = -1;
-    for (KernelWatcher.AddressChange c : addressChanges) {
-      if (c.node().equals(old)
-          && !c.present()
-          && c.wallMicros() >= fault
-          && c.wallMicros() <= to
-          && oldGone < 0) {
-        oldGone = c.wallMicros();
-        entries.add(new Entry(oldGone, old + "'s kernel no longer has the VIP address"));
-      }
-    }
     markers.add(0, new Marker(fault, "fault", run.scenario().id()));
     entries.add(new Entry(fault, "FAULT: " + run.fault()));
     run.endFaultWall()
@@ -369,12 +297,26 @@ record ScenarioReport(
             });
     entries.sort(Comparator.comparingLong(Entry::wallMicros));
 
+    int kernelRounds = 0;
+    int kernelTwo = 0;
+    long kernelTwoMicros = 0;
+    for (KernelView.Round r : rounds) {
+      if (r.startMicros() < from || r.startMicros() > to) {
+        continue;
+      }
+      kernelRounds++;
+      if (r.liveCount() >= 2) {
+        kernelTwo++;
+        kernelTwoMicros += Math.max(1, r.endMicros() - r.startMicros());
+      }
+    }
     Figures figures =
         new Figures(
             pr.outage().micros() / 1000.0,
             pr.arpOutage().micros() / 1000.0,
             pr.replyGap().micros() / 1000.0,
-            after(assignedAt, fault),
+            after(oldFenceClosed, fault),
+            after(committedAt, fault),
             after(addedAt, fault),
             after(announcedAt, fault),
             after(switchAt, fault),
@@ -382,15 +324,14 @@ record ScenarioReport(
             lastOld.isPresent() && lastOld.getAsLong() >= fault
                 ? OptionalDouble.of((lastOld.getAsLong() - fault) / 1000.0)
                 : OptionalDouble.empty(),
-            run.scenario() == Scenario.MOVE
-                ? OptionalDouble.empty()
-                : after(deadlineWall, -1, fault),
             after(oldGone, fault),
-            pr.overlapMicros() / 1000.0,
+            Math.max(pr.overlapMicros(), kernelTwoMicros) / 1000.0,
             pr.directed().roundsWithSeveral(),
             pr.directed().rounds(),
             pr.arp().roundsWithSeveral(),
             pr.arp().rounds(),
+            kernelTwo,
+            kernelRounds,
             configuredOverlapMicros(addressChanges, fault, to) / 1000.0,
             pr.udpFlaps(),
             pr.arpFlaps());
@@ -407,22 +348,41 @@ record ScenarioReport(
         List.copyOf(markers));
   }
 
-  /** How often the leader gave the VIP to a holder in the window (1 for a single takeover). */
-  long assignments() {
-    return entries.stream().filter(e -> e.text().startsWith("leader: VIP -> ")).count();
+  /**
+   * The fence transitions of each node ({@code nodes.get(i)} is bit i of the masks): "fence-open"
+   * and "fence-closed", at the start of the first round that saw the new state. A fence counts only
+   * while the node has the VIP configured or just had it: a node that never held the VIP has no
+   * lease element and is not reported.
+   */
+  static List<KernelChange> kernelChanges(List<KernelView.Round> rounds, List<String> nodes) {
+    List<KernelChange> out = new ArrayList<>();
+    boolean[] live = new boolean[nodes.size()];
+    boolean first = true;
+    for (KernelView.Round r : rounds) {
+      for (int i = 0; i < nodes.size(); i++) {
+        boolean open = r.open(i + 1);
+        boolean nowLive = open && r.configured(i + 1);
+        if (!first && live[i] && !open) {
+          out.add(new KernelChange(nodes.get(i), r.startMicros(), "fence-closed"));
+        }
+        if (!first && !live[i] && nowLive) {
+          out.add(new KernelChange(nodes.get(i), r.startMicros(), "fence-open"));
+        }
+        live[i] = nowLive;
+      }
+      first = false;
+    }
+    return out;
   }
 
-  /** Whether the VIP moved to another node, nobody else answered at the same time. */
+  /** How often the VIP was committed to a new owner in the window (1 for a single takeover). */
+  long assignments() {
+    return entries.stream().filter(e -> e.text().startsWith("committed: VIP -> ")).count();
+  }
+
+  /** Whether the VIP moved to another node. */
   boolean tookOver() {
     return newNode.isPresent() && !newNode.get().equals(run.oldNode());
-  }
-
-  private static String causeOf(String detail) {
-    int open = detail.lastIndexOf('(');
-    int close = detail.lastIndexOf(')');
-    String epoch = detail.replaceAll(".* epoch (\\d+).*", "$1");
-    String cause = open >= 0 && close > open ? detail.substring(open + 1, close) : detail;
-    return "epoch " + epoch + ", " + cause;
   }
 
   private static OptionalLong latest(OptionalLong a, OptionalLong b) {
@@ -437,10 +397,6 @@ record ScenarioReport(
 
   private static OptionalDouble after(long at, long fault) {
     return at < 0 ? OptionalDouble.empty() : OptionalDouble.of((at - fault) / 1000.0);
-  }
-
-  private static OptionalDouble after(long at, long absent, long fault) {
-    return at == absent ? OptionalDouble.empty() : OptionalDouble.of((at - fault) / 1000.0);
   }
 
   private static OptionalDouble relative(OptionalLong at, long fault) {

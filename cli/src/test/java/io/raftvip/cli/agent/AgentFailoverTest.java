@@ -3,6 +3,9 @@ package io.raftvip.cli.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;
+import io.raftvip.cli.lan.AdminClient;
+import io.raftvip.cli.lan.KernelView;
+import io.raftvip.cli.lan.VipProbes;
 import io.raftvip.proto.admin.v1.ClusterStatus;
 import io.raftvip.proto.admin.v1.Node;
 import io.raftvip.proto.admin.v1.NodeStatus;

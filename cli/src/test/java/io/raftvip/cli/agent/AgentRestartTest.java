@@ -3,6 +3,7 @@ package io.raftvip.cli.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.StatusRuntimeException;
+import io.raftvip.cli.lan.AdminClient;
 import io.raftvip.proto.admin.v1.OwnershipState;
 import io.raftvip.proto.admin.v1.Vip;
 import io.raftvip.proto.admin.v1.VipSpec;

@@ -3,8 +3,7 @@ package io.raftvip.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftvip.cli.Json;
-import io.raftvip.coordinator.core.NodeId;
-import io.raftvip.coordinator.core.lease.TimingSettings;
+import io.raftvip.cli.lan.KernelView;
 import io.raftvip.testlan.probe.ProbeEvent;
 import io.raftvip.testlan.probe.ProbeEvent.Kind;
 import io.raftvip.testlan.probe.Timeline;
@@ -18,27 +17,26 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * A kill scenario assembled from synthetic witnesses: the report must line the four clocks up and
- * compute the figures the demo prints. No root, no processes.
+ * A kill scenario assembled from synthetic witnesses: the report must line the log, the nodes'
+ * kernels and the client's kernel and probes up and compute the figures the demo prints. No root,
+ * no processes.
  */
 class ScenarioReportTest {
   static final long FAULT = 1_764_072_000_000_000L;
-
-  /** Leader and agent monotonic time 10 s = the fault. */
-  static final long WALL_MINUS_MONO = FAULT - 10_000_000L;
 
   static long at(double ms) {
     return FAULT + Math.round(ms * 1000);
   }
 
-  static ScenarioReport.NodeEvent event(String node, String what, double ms, Object... fields) {
-    long wall = at(ms);
-    long mono = (wall - WALL_MINUS_MONO) * 1000;
-    Map<String, String> f = new java.util.LinkedHashMap<>();
-    for (int i = 0; i + 1 < fields.length; i += 2) {
-      f.put((String) fields[i], String.valueOf(fields[i + 1]));
+  /** Kernel samples every 10 ms: n1 live until +160 (fence then closed), n2 live from +238. */
+  static List<KernelView.Round> rounds() {
+    List<KernelView.Round> out = new ArrayList<>();
+    for (double t = -500; t < 1500; t += 10) {
+      int conf = (t < 1238 ? 1 : 0) | (t >= 238 ? 2 : 0);
+      int open = (t < 160 ? 1 : 0) | (t >= 238 ? 2 : 0);
+      out.add(new KernelView.Round(at(t), at(t + 2), conf & open, conf, open));
     }
-    return new ScenarioReport.NodeEvent(node, new AgentWire.Event(what, mono, wall, f));
+    return out;
   }
 
   static ScenarioReport killReport() {
@@ -53,23 +51,10 @@ class ScenarioReportTest {
             "",
             at(1500),
             List.of());
-    List<ScenarioReport.NodeEvent> events =
+    List<ScenarioReport.Commit> commits =
         List.of(
-            // n1's last arm before the fault: deadline at mono 10 160 ms = fault + 160 ms
-            event("n1", "fence-armed", -40, "deadline-ms", 10_160, "epoch", 5),
-            event("n2", "view", 236, "as-of-index", 6),
-            event("n2", "fence-armed", 237, "deadline-ms", 10_380, "epoch", 6),
-            event("n2", "address-added", 238, "valid-lft-s", 2, "epoch", 6),
-            event("n2", "announced", 239, "epoch", 6));
-    List<DemoLeader.Decision> decisions =
-        List.of(
-            new DemoLeader.Decision(10_235, "lapsed", Optional.of(NodeId.of("n1")), "x", 10_000),
-            new DemoLeader.Decision(
-                10_235,
-                "assigned",
-                Optional.of(NodeId.of("n2")),
-                "demo n1 -> n2 epoch 6 OWNED (OWNER_EXPIRED)",
-                6));
+            new ScenarioReport.Commit(at(-9000), "n1", 5, "placed", "n3"),
+            new ScenarioReport.Commit(at(235), "n2", 6, "OWNER_EXPIRED", "n3"));
     List<KernelWatcher.NeighbourChange> neighbour =
         List.of(
             new KernelWatcher.NeighbourChange(
@@ -99,27 +84,26 @@ class ScenarioReportTest {
     probe.add(new ProbeEvent(at(239.4), Kind.GARP, -1, "n2", "02:00:00:00:00:0c", true, ""));
     return ScenarioReport.build(
         run,
-        events,
-        decisions,
-        WALL_MINUS_MONO,
+        commits,
+        rounds(),
+        List.of("n1", "n2", "n3"),
         neighbour,
         addresses,
         Timeline.of(probe),
-        Map.of("n1", "02:00:00:00:00:0b", "n2", "02:00:00:00:00:0c", "n3", "02:00:00:00:00:0d"),
-        TimingSettings.defaults());
+        Map.of("n1", "02:00:00:00:00:0b", "n2", "02:00:00:00:00:0c", "n3", "02:00:00:00:00:0d"));
   }
 
   @Test
-  void theFiguresLineUpTheLeadersTheAgentsTheKernelsAndTheClientsClocks() {
+  void theFiguresLineUpTheLogTheKernelsAndTheClient() {
     ScenarioReport r = killReport();
     ScenarioReport.Figures f = r.figures();
 
     assertThat(r.newNode()).hasValue("n2");
     assertThat(r.tookOver()).isTrue();
-    assertThat(f.oldFenceDeadlineMs()).hasValue(160.0);
-    assertThat(f.assignedMs()).hasValue(235.0);
+    assertThat(f.oldFenceClosedMs()).hasValue(160.0);
+    assertThat(f.committedMs()).hasValue(235.0);
     assertThat(f.addressAddedMs()).hasValue(238.0);
-    assertThat(f.announcedMs()).hasValue(239.0);
+    assertThat(f.announcedMs()).hasValue(239.4);
     assertThat(f.neighbourSwitchMs()).hasValue(240.0);
     assertThat(f.firstAnswerNewMs()).hasValue(240.5);
     assertThat(f.lastAnswerOldMs()).hasValue(150.5);
@@ -131,9 +115,31 @@ class ScenarioReportTest {
     assertThat(f.overlapMs()).isZero();
     assertThat(f.directedRoundsWithTwo()).isZero();
     assertThat(f.directedRounds()).isEqualTo(200);
+    assertThat(f.kernelRoundsWithTwo()).isZero();
+    assertThat(f.kernelRounds()).isEqualTo(200);
     // n2 added at +238, n1's address gone at +1238: configured twice for 1000 ms, fenced
     assertThat(f.configuredOverlapMs()).isEqualTo(1000.0);
     assertThat(f.udpFlaps()).isEqualTo(1);
+  }
+
+  @Test
+  void twoLiveKernelsAreOverlapEvenWhenNoProbeSawIt() {
+    ScenarioReport clean = killReport();
+    List<KernelView.Round> rounds = new ArrayList<>(rounds());
+    rounds.add(new KernelView.Round(at(300), at(305), 3, 3, 3));
+    ScenarioReport r =
+        ScenarioReport.build(
+            clean.run(),
+            List.of(),
+            rounds,
+            List.of("n1", "n2", "n3"),
+            List.of(),
+            List.of(),
+            Timeline.of(List.of()),
+            Map.of());
+
+    assertThat(r.figures().kernelRoundsWithTwo()).isEqualTo(1);
+    assertThat(r.figures().overlapMs()).isEqualTo(5.0);
   }
 
   @Test
@@ -143,19 +149,21 @@ class ScenarioReportTest {
     List<String> texts = r.entries().stream().map(ScenarioReport.Entry::text).toList();
     assertThat(texts)
         .containsSubsequence(
-            "leader: last renewal of n1 granted",
             "FAULT: SIGKILL n1's agent",
             "last answer from n1 seen by the client",
-            "leader: VIP -> n2 (epoch 6, OWNER_EXPIRED)",
-            "n2 VIP address added (valid_lft 2 s backstop)",
-            "first answer from n2 at the client (through its own stack)");
-    assertThat(texts).anyMatch(t -> t.startsWith("n1 fence deadline"));
+            "n1's fence closed (lease element expired or deleted): it stops answering",
+            "committed: VIP -> n2 (epoch 6, OWNER_EXPIRED; applied on n3)",
+            "n2 added the VIP address",
+            "n2 announced: its G-ARP seen on the wire",
+            "first answer from n2 at the client (through its own stack)",
+            "n1's kernel no longer has the VIP address");
     assertThat(texts)
         .anyMatch(
             t ->
                 t.startsWith(
                     "client's neighbour entry for the VIP:"
                         + " 02:00:00:00:00:0b -> 02:00:00:00:00:0c"));
+    assertThat(texts).noneMatch(t -> t.contains("epoch 5"));
     assertThat(r.entries())
         .isSortedAccordingTo(java.util.Comparator.comparingLong(ScenarioReport.Entry::wallMicros));
   }
@@ -180,10 +188,14 @@ class ScenarioReportTest {
 
     List<String> text = DemoOutput.text(r, 1, 4, 5);
     assertThat(String.join("\n", text))
-        .contains("== 1/4 kill: SIGKILL the agent holding the VIP")
+        .contains("== 1/4 kill: SIGKILL the owner's agent, then restart it")
         .contains("client outage: 80.0 ms")
         .contains("overlap: 0 ms (0 of 200 directed rounds and 0 of 200 ARP rounds")
-        .contains("fence deadline +160.0");
+        .contains("0 of 200 kernel samples with the VIP live on two nodes")
+        .contains("old owner: fence closed +160.0")
+        .contains(
+            "takeover: committed +235.0, address added +238.0, announced (G-ARP) +239.4, client"
+                + " neighbour entry switched MAC +240.0, first answer from n2 +240.5");
 
     String json = Json.write(DemoOutput.scenarioJson(r));
     assertThat(json)
@@ -195,13 +207,14 @@ class ScenarioReportTest {
         DemoOutput.svg(
             List.of(r, r),
             List.of("n1", "n2", "n3"),
-            Map.of("n1", "02:00:00:00:00:0b", "n2", "02:00:00:00:00:0c"));
+            Map.of("n1", "02:00:00:00:00:0b", "n2", "02:00:00:00:00:0c"),
+            "real");
     var doc =
         DocumentBuilderFactory.newInstance()
             .newDocumentBuilder()
             .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
     assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThan(10);
-    assertThat(svg).contains("kill: SIGKILL the agent holding the VIP");
+    assertThat(svg).contains("kill: SIGKILL the owner's agent").contains("(real)");
   }
 }

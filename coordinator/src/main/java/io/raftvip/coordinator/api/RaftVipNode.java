@@ -426,6 +426,19 @@ public final class RaftVipNode implements AutoCloseable {
     return lease.raft().submit(command, timeout);
   }
 
+  /**
+   * Stops at once, as a killed daemon would (demos and tests of failover): no hand-over, no
+   * Release, the data plane left as it is, so this node's fences stay open until their deadlines.
+   * Idempotent; a later {@link #close()} does nothing.
+   */
+  public void halt() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lease.close();
+  }
+
   /** Graceful stop (see the class comment). Idempotent. */
   @Override
   public void close() {

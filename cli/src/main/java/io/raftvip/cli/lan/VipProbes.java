@@ -1,4 +1,4 @@
-package io.raftvip.cli.agent;
+package io.raftvip.cli.lan;
 
 import io.raftvip.testlan.Host;
 import io.raftvip.testlan.TestLan;
@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The probe tools of io.raftvip.testlan.probe, run inside this JVM with their sockets opened in the
- * LAN's namespaces (no child JVM to start on a busy host): a {@link VipResponder} per node, which
- * answers exactly the probes its kernel delivers for the VIP (so only an unfenced holder answers),
- * and, per measurement, a {@link VipProber} in the client namespace. Responders run until {@link
- * #close()}; each {@link Run} is bounded by {@link #RUN_MAX_MS} and its own event bound.
+ * The probe tools of io.raftvip.testlan.probe, run inside this JVM (the demo, the agent tests) with
+ * their sockets opened in the LAN's namespaces (no child JVM to start on a busy host): a {@link
+ * VipResponder} per node, which answers exactly the probes its kernel delivers for the VIP (so only
+ * an unfenced holder answers), and, per measurement, a {@link VipProber} in the client namespace.
+ * Responders run until {@link #close()}; each {@link Run} is bounded by {@link #RUN_MAX_MS} and its
+ * own event bound.
  */
-final class VipProbes implements AutoCloseable {
+public final class VipProbes implements AutoCloseable {
 
   static final long RESPONDER_MAX_MS = 1_800_000;
   static final long RUN_MAX_MS = 120_000;
@@ -34,7 +35,7 @@ final class VipProbes implements AutoCloseable {
   }
 
   /** Starts a responder in every node of {@code lan}. */
-  static VipProbes start(TestLan lan, String vip) {
+  public static VipProbes start(TestLan lan, String vip) {
     VipProbes p = new VipProbes(lan, vip);
     try {
       for (Host h : lan.nodes()) {
@@ -62,7 +63,7 @@ final class VipProbes implements AutoCloseable {
   }
 
   /** Starts probing from the client; stop the run to get its timeline. */
-  Run probe() {
+  public Run probe() {
     VipProber.Options o =
         VipProber.Options.forLan(lan, vip).withDurationMs(RUN_MAX_MS).withEventsMax(EVENTS_MAX);
     List<ProbeEvent> events = new ArrayList<>();
@@ -80,28 +81,43 @@ final class VipProbes implements AutoCloseable {
     Thread t = new Thread(prober::run, "prober");
     t.setDaemon(true);
     t.start();
-    return new Run(prober, t, events);
+    return new Run(o, prober, t, events);
   }
 
   /** One measurement: the prober runs until {@link #stop()}. */
-  static final class Run implements AutoCloseable {
+  public static final class Run implements AutoCloseable {
+    private final VipProber.Options options;
     private final VipProber prober;
     private final Thread thread;
     private final List<ProbeEvent> events;
     private final long startMicros = KernelView.nowMicros();
 
-    private Run(VipProber prober, Thread thread, List<ProbeEvent> events) {
+    private Run(
+        VipProber.Options options, VipProber prober, Thread thread, List<ProbeEvent> events) {
+      this.options = options;
       this.prober = prober;
       this.thread = thread;
       this.events = events;
     }
 
-    long startMicros() {
+    /** What this run sends and how often. */
+    public VipProber.Options options() {
+      return options;
+    }
+
+    /** Everything recorded so far (the prober keeps running). */
+    public Timeline snapshot() {
+      synchronized (events) {
+        return Timeline.of(List.copyOf(events));
+      }
+    }
+
+    public long startMicros() {
       return startMicros;
     }
 
     /** Answers from {@code node} to UDP probes (through the client's stack) so far. */
-    int udpAnswersFrom(String node, long sinceMicros) {
+    public int udpAnswersFrom(String node, long sinceMicros) {
       synchronized (events) {
         int n = 0;
         for (ProbeEvent e : events) {
@@ -116,7 +132,7 @@ final class VipProbes implements AutoCloseable {
     }
 
     /** Stops probing and returns everything recorded. */
-    Timeline stop() throws InterruptedException {
+    public Timeline stop() throws InterruptedException {
       prober.stop("done");
       prober.awaitFinished(10_000);
       prober.close();

@@ -1,4 +1,4 @@
-package io.raftvip.cli.agent;
+package io.raftvip.cli.lan;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The kernels' view of one VIP on every node, sampled from the test JVM: is the address on the
- * node's eth0 (rtnetlink) and is its fence open (the VIP is a live element of the agent's nftables
- * {@code lease4} set, or the fence table does not exist at all, which lets everything through).
- * Sockets are opened in each node's namespace, so no {@code ip}/{@code nft} process is forked.
+ * The kernels' view of one VIP on every node, sampled from this JVM (the demo, the agent tests): is
+ * the address on the node's eth0 (rtnetlink) and is its fence open (the VIP is a live element of
+ * the agent's nftables {@code lease4} set, or the fence table does not exist at all, which lets
+ * everything through). Sockets are opened in each node's namespace, so no {@code ip}/{@code nft}
+ * process is forked.
  *
  * <p>A round reads every node twice in mirrored order: addr(1) fence(1) addr(2) fence(2) ...
  * fence(n) addr(n) ... fence(1) addr(1). A node counts as <em>live</em> in a round only when all
@@ -30,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One daemon thread ({@code kernel-view}); rounds kept are bounded by {@link #ROUNDS_MAX}.
  */
-final class KernelView implements AutoCloseable {
+public final class KernelView implements AutoCloseable {
 
   static final long PERIOD_MS = 20;
   static final int ROUNDS_MAX = 200_000;
@@ -39,13 +40,24 @@ final class KernelView implements AutoCloseable {
   static final String LIST_LEASES = "list set inet raftvip_fence lease4\n";
 
   /** One sampling round: its time span and, per node (bit i-1 for node i), the verdicts. */
-  record Round(long startMicros, long endMicros, int liveMask, int configuredMask) {
-    int liveCount() {
+  public record Round(
+      long startMicros, long endMicros, int liveMask, int configuredMask, int openMask) {
+    public int liveCount() {
       return Integer.bitCount(liveMask);
     }
 
-    boolean live(int node) {
+    public boolean live(int node) {
       return (liveMask & (1 << (node - 1))) != 0;
+    }
+
+    /** Whether node (1-based) had the VIP on its eth0 in all four reads of the round. */
+    public boolean configured(int node) {
+      return (configuredMask & (1 << (node - 1))) != 0;
+    }
+
+    /** Whether node's fence let the VIP through in both of the round's fence reads. */
+    public boolean open(int node) {
+      return (openMask & (1 << (node - 1))) != 0;
     }
   }
 
@@ -92,7 +104,7 @@ final class KernelView implements AutoCloseable {
   }
 
   /** Opens the sockets in every node's namespace and starts sampling. */
-  static KernelView start(List<Host> nodes, String vip, int prefixLength) {
+  public static KernelView start(List<Host> nodes, String vip, int prefixLength) {
     KernelView v = new KernelView(vip, prefixLength);
     try {
       for (Host h : nodes) {
@@ -156,7 +168,11 @@ final class KernelView implements AutoCloseable {
       }
       int live = 0;
       int conf = 0;
+      int open = 0;
       for (int i = 0; i < n; i++) {
+        if (fence1[i] && fence2[i]) {
+          open |= 1 << i;
+        }
         if (addr1[i] && addr2[i]) {
           conf |= 1 << i;
           if (fence1[i] && fence2[i]) {
@@ -166,7 +182,7 @@ final class KernelView implements AutoCloseable {
       }
       synchronized (this) {
         if (rounds.size() < ROUNDS_MAX) {
-          rounds.add(new Round(startMicros, nowMicros(), live, conf));
+          rounds.add(new Round(startMicros, nowMicros(), live, conf, open));
         }
       }
       long sleep = TimeUnit.MILLISECONDS.toNanos(PERIOD_MS) - (System.nanoTime() - started);
@@ -214,13 +230,13 @@ final class KernelView implements AutoCloseable {
     return false;
   }
 
-  static long nowMicros() {
+  public static long nowMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000L;
   }
 
   /** Rounds that started in {@code [fromMicros, toMicros]}. */
-  synchronized List<Round> rounds(long fromMicros, long toMicros) {
+  public synchronized List<Round> rounds(long fromMicros, long toMicros) {
     List<Round> out = new ArrayList<>();
     for (Round r : rounds) {
       if (r.startMicros() >= fromMicros && r.startMicros() <= toMicros) {
@@ -231,12 +247,12 @@ final class KernelView implements AutoCloseable {
   }
 
   /** The latest round, if any. */
-  synchronized Round latest() {
+  public synchronized Round latest() {
     return rounds.isEmpty() ? null : rounds.get(rounds.size() - 1);
   }
 
   /** Live nodes (1-based) in the latest round completed after {@code afterMicros}, or null. */
-  synchronized Round firstRoundAfter(long afterMicros) {
+  public synchronized Round firstRoundAfter(long afterMicros) {
     for (int i = rounds.size() - 1; i >= 0; i--) {
       if (rounds.get(i).startMicros() < afterMicros) {
         return i + 1 < rounds.size() ? rounds.get(i + 1) : null;
@@ -245,11 +261,11 @@ final class KernelView implements AutoCloseable {
     return rounds.isEmpty() ? null : rounds.get(0);
   }
 
-  synchronized int errors() {
+  public synchronized int errors() {
     return errors;
   }
 
-  synchronized String lastError() {
+  public synchronized String lastError() {
     return lastError;
   }
 
