@@ -97,7 +97,9 @@ class DriftNamespaceTest {
             .isTrue();
         assertThat(drifts)
             .anyMatch(d -> d instanceof Drift.AddressRemoved && d.vip().equals(WEB.name()));
-        assertThat(addresses(node, vmac)).containsPattern("valid_lft (69|70)sec");
+        // Never longer than it had left (70 s when added); a loaded box may take seconds between
+        // the add and this read, so only the upper bound is exact.
+        assertThat(addresses(node, vmac)).containsPattern("valid_lft (5[0-9]|6[0-9]|70)sec");
         assertThat(client.exec("ping", "-c", "1", "-W", "2", "198.18.0.51").ok()).isTrue();
 
         // 2. Link down and up: a new G-ARP from the virtual MAC after the link is back.
