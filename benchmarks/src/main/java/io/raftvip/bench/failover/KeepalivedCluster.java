@@ -175,6 +175,16 @@ final class KeepalivedCluster implements VipSystem {
         }
       }
       default -> {
+        if (c < 0) {
+          System.err.println(
+              "failover: "
+                  + label()
+                  + " n"
+                  + node
+                  + ": no VRRP child PID; "
+                  + signal
+                  + " hits the parent only");
+        }
         // KILL and STOP hit the VRRP child (the process that holds the VIP state) and the parent
         // (which would otherwise respawn the child), child first.
         if (c > 0) {
