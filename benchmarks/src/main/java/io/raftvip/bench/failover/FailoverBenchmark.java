@@ -300,7 +300,7 @@ public final class FailoverBenchmark {
             k -> {
               Path d = dir.resolve(k.replace('/', '-'));
               return switch (label) {
-                case "raftvip" -> new RaftvipCluster(lan, kernel, d, VIP, vips, vips > 1);
+                case "raftvip" -> new RaftvipCluster(lan, kernel, d, VIP, vips, false);
                 case "keepalived-default" ->
                     new KeepalivedCluster(lan, kernel, d, VIP, vips, false);
                 case "keepalived-fast" -> new KeepalivedCluster(lan, kernel, d, VIP, vips, true);
@@ -491,6 +491,7 @@ public final class FailoverBenchmark {
     }
     double allMoved = -1;
     if (mass != null) {
+      note += "old owner held " + mass.countOn(owner, fault) + " VIPs; ";
       long all = mass.allElsewhereMicros(owner, fault);
       allMoved = all < 0 ? -1 : ms(all - fault);
     }

@@ -119,6 +119,18 @@ final class MassView implements AutoCloseable {
     return -1;
   }
 
+  /** VIPs on {@code node} (1-based) in the last round before {@code micros}; -1 unknown. */
+  synchronized int countOn(int node, long micros) {
+    int n = -1;
+    for (Round r : rounds) {
+      if (r.micros() >= micros) {
+        break;
+      }
+      n = r.counts()[node - 1];
+    }
+    return n;
+  }
+
   synchronized void forgetBefore(long micros) {
     rounds.removeIf(r -> r.micros() < micros);
   }
