@@ -11,6 +11,15 @@
 #   benchmarks/run.sh jmh [ARGS]     JMH micro-benchmarks of the netlink and frame codecs; short
 #                                    defaults (-f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc); any ARGS
 #                                    replace them, e.g. `benchmarks/run.sh jmh -f 3 -i 10 Frame`
+#   benchmarks/run.sh failover [ARGS] end-to-end failover, raftvip agents vs keepalived (default and
+#                                    fast VRRPv3) on one namespace LAN (root; needs keepalived);
+#                                    Markdown tables on stdout, JSON in benchmarks/target.
+#                                    ARGS: [--trials N (20)] [--quick (3 trials)] [--block N (10)]
+#                                    [--scenarios kill,stop,linkdown,partition,crash,move,term,
+#                                    leader,mass] [--systems raftvip,keepalived-default,
+#                                    keepalived-fast] [--no-resources] [--resources-only]
+#                                    [--json FILE] [--budget-minutes M (240)]. Full run: hours on
+#                                    a busy 2-core host; --quick --scenarios kill,move: ~10 min
 #
 # Builds first when benchmarks/target is missing or older than the sources (set
 # RAFTVIP_BENCH_BUILD=always|never to override). The build is `mvn -q -DskipTests install` at the
@@ -21,7 +30,7 @@ cd "$root"
 . scripts/os-deps.sh
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -63,6 +72,27 @@ case "$what" in
     before=$(ours)
     status=0
     java -cp "$(classpath)" io.raftvip.bench.NetioBenchmark "$@" || status=$?
+    after=$(ours)
+    if [ "$before" != "$after" ]; then
+      echo "raftvip: benchmark namespaces left behind:" >&2
+      diff <(echo "$before") <(echo "$after") >&2 || true
+      status=1
+    fi
+    exit $status
+    ;;
+  failover)
+    raftvip_ensure_os_deps
+    raftvip_require_root "the failover benchmark"
+    command -v keepalived >/dev/null || [ -x /usr/sbin/keepalived ] || {
+      echo "raftvip: the failover benchmark needs keepalived (Debian package keepalived)" >&2
+      exit 1
+    }
+    if needs_build; then build; fi
+    # Only this benchmark's namespaces (TestLan names them rvt<tag>-fobench-<host>).
+    ours() { ip netns list 2>/dev/null | awk '{print $1}' | grep -e '-fobench-' | sort || true; }
+    before=$(ours)
+    status=0
+    java -cp "$(classpath)" io.raftvip.bench.failover.FailoverBenchmark "$@" || status=$?
     after=$(ours)
     if [ "$before" != "$after" ]; then
       echo "raftvip: benchmark namespaces left behind:" >&2
