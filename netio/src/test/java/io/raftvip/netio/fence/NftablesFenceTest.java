@@ -546,10 +546,11 @@ class NftablesFenceTest {
             arpGap / 1e6,
             udpGap / 1e6));
     // A renewal that failed to extend the deadline closes the gate for the rest of the second
-    // (>= 700 ms gap); 150 ms leaves room for the prober being descheduled on a loaded box
-    // (57 ms seen at load 15) without hiding a real lapse.
-    assertThat(arpGap).as("largest ARP gap while renewing").isLessThan(150 * MS);
-    assertThat(udpGap).as("largest UDP gap while renewing").isLessThan(150 * MS);
+    // (>= 700 ms gap). Below one lease (300 ms) leaves room for the prober or the renewing thread
+    // being descheduled on a loaded box (57 ms seen at load 15, 204 ms at load 8 with six JVMs
+    // busy) without hiding a real lapse. The precise figures are NetioBenchmark's.
+    assertThat(arpGap).as("largest ARP gap while renewing").isLessThan(300 * MS);
+    assertThat(udpGap).as("largest UDP gap while renewing").isLessThan(300 * MS);
     assertGateClosedAt("after renewals", answers, firstAt, lastRenewDeadline);
   }
 
