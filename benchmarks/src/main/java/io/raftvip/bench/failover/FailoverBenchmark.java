@@ -1,5 +1,7 @@
 package io.raftvip.bench.failover;
 
+import io.raftvip.cli.lan.KernelView;
+import io.raftvip.cli.lan.VipProbes;
 import io.raftvip.testlan.Host;
 import io.raftvip.testlan.TestLan;
 import io.raftvip.testlan.probe.ProbeEvent;

@@ -1,5 +1,6 @@
 package io.raftvip.bench.failover;
 
+import io.raftvip.cli.lan.KernelView;
 import io.raftvip.testlan.Host;
 import io.raftvip.testlan.TestLan;
 import java.io.IOException;

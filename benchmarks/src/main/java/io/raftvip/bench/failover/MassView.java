@@ -1,5 +1,6 @@
 package io.raftvip.bench.failover;
 
+import io.raftvip.cli.lan.KernelView;
 import io.raftvip.netio.InterfaceAddress;
 import io.raftvip.netio.NetioException;
 import io.raftvip.netio.Netlink;

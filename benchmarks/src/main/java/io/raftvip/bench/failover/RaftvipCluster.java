@@ -2,6 +2,8 @@ package io.raftvip.bench.failover;
 
 import io.grpc.StatusRuntimeException;
 import io.raftvip.cli.Main;
+import io.raftvip.cli.lan.AdminClient;
+import io.raftvip.cli.lan.KernelView;
 import io.raftvip.proto.admin.v1.ClusterStatus;
 import io.raftvip.proto.admin.v1.Node;
 import io.raftvip.proto.admin.v1.NodeStatus;

@@ -261,6 +261,11 @@ public final class KernelView implements AutoCloseable {
     return rounds.isEmpty() ? null : rounds.get(0);
   }
 
+  /** Drops rounds that started before {@code micros} (long runs keep memory bounded). */
+  public synchronized void forgetBefore(long micros) {
+    rounds.removeIf(r -> r.startMicros() < micros);
+  }
+
   public synchronized int errors() {
     return errors;
   }
